@@ -1,0 +1,15 @@
+"""hopfield_lab: the helper package of the hopfield-lab course.
+
+Modules, one job each: ``device`` (where torch runs, problem sizes, honest timers),
+``patterns`` (random and image patterns, probes at overlap m0), ``dynamics`` (the fast
+exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
+``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory`` and ``exercises``.
+"""
+__version__ = "0.1.0"
+
+from .device import by_profile, hardware, pick_device, timer
+from .dynamics import Trajectory, evolve, simulate
+from .patterns import corrupt, random_patterns
+
+__all__ = ["__version__", "Trajectory", "by_profile", "corrupt", "evolve", "hardware", "pick_device",
+           "random_patterns", "simulate", "timer"]
