@@ -7,9 +7,10 @@ exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
 """
 __version__ = "0.1.0"
 
+from . import course
 from .device import by_profile, hardware, pick_device, timer
 from .dynamics import Trajectory, evolve, simulate
 from .patterns import corrupt, random_patterns
 
-__all__ = ["__version__", "Trajectory", "by_profile", "corrupt", "evolve", "hardware", "pick_device",
+__all__ = ["__version__", "course", "Trajectory", "by_profile", "corrupt", "evolve", "hardware", "pick_device",
            "random_patterns", "simulate", "timer"]

@@ -181,6 +181,5 @@ def size_for_seconds(seconds_at: Callable[[int], float], target: float, n0: int,
     a ``multiple``; used to shrink the O(n^3) demos to what the hardware manages.
     """
     t0 = max(seconds_at(n0), 1e-6)
-    n = int(n0 * (target / t0) ** (1.0 / power))
-    n = max(multiple, (n // multiple) * multiple)
+    n = max(multiple, int(round(n0 * (target / t0) ** (1.0 / power) / multiple)) * multiple)
     return min(n, n_max) if n_max else n

@@ -19,7 +19,7 @@ def random_patterns(n: int, p: int, seed: int | torch.Generator = 0, device: tor
     check_range("p", p, 1, None)
     gen = generator_for(seed, device)
     bits = torch.randint(0, 2, (n, p), generator=gen, device=device, dtype=torch.int8)
-    return (bits * 2 - 1).to(dtype)
+    return bits.to(dtype).mul_(2).sub_(1)
 
 
 def n_flips(n: int, m0: float) -> int:

@@ -1,0 +1,73 @@
+"""Command line: ``python -m hopfield_lab simulate ...`` and ``python -m hopfield_lab bench``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .dynamics import TIES, UPDATES, simulate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m hopfield_lab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sim = sub.add_parser("simulate", help="run one simulation of [V20]'s experiment")
+    sim.add_argument("--n", type=int, required=True, help="number of neurons N (>= 2)")
+    sim.add_argument("--alpha", type=float, required=True, help="load p / N (> 0)")
+    sim.add_argument("--lam", type=float, default=0.0, help="self-coupling J_ii = lam * alpha (default 0)")
+    sim.add_argument("--m0", type=float, default=0.8, help="initial overlap of every probe, in [-1, 1]")
+    sim.add_argument("--steps", type=int, default=100, help="maximum number of steps (default 100)")
+    sim.add_argument("--update", choices=UPDATES, default="sync")
+    sim.add_argument("--k", type=float, help="fraction of neurons per step for --update hybrid, in (0, 1]")
+    sim.add_argument("--blocks", type=int, help="number of blocks for --update blocks, in [1, N]")
+    sim.add_argument("--temperature", type=float, default=0.0, help="Glauber temperature T >= 0 (0: sign rule)")
+    sim.add_argument("--tie", choices=TIES, default="random", help="rule for a field exactly 0")
+    sim.add_argument("--seed", type=int, default=0)
+    sim.add_argument("--device", choices=("cpu", "cuda", "mps"), help="default: the best available")
+    sim.add_argument("--json", action="store_true", help="print one JSON line")
+    bench = sub.add_parser("bench", help="measure [V20]'s Fig. 2 timing table on this machine")
+    bench.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
+    bench.add_argument("--dense-max", type=int, default=8000, help="largest N also timed with the dense algorithm")
+    bench.add_argument("--device", choices=("cpu", "cuda", "mps"))
+    bench.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "simulate":
+            return _simulate(args)
+        return _bench(args)
+    except (ValueError, MemoryError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def _simulate(args) -> int:
+    traj = simulate(args.n, args.alpha, lam=args.lam, m0=args.m0, steps=args.steps, update=args.update,
+                    k=args.k, blocks=args.blocks, temperature=args.temperature, tie=args.tie, seed=args.seed,
+                    device=args.device)
+    summary = traj.summary()
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(f"N = {summary['n']}, p = {summary['p']} (alpha = {args.alpha}), lambda = {args.lam}, m0 = {args.m0}, "
+          f"update = {args.update}, T = {args.temperature}, on {summary['device']}")
+    print(f"{traj.steps_run} steps in {traj.seconds:.3f} s: mean final overlap {traj.mean_final_overlap:.4f}, "
+          f"{100 * traj.fraction_converged:.1f}% of probes at a fixed point, "
+          f"{100 * traj.fraction_two_cycle:.1f}% in a 2-cycle")
+    return 0
+
+
+def _bench(args) -> int:
+    from .bench import format_table, table
+
+    rows = table(args.sizes, device=args.device, dense_max=args.dense_max, seed=args.seed)
+    print("[V20] Fig. 2 workload: alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 sync steps")
+    print(format_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+import json
+import subprocess
+import sys
+
+from hopfield_lab.__main__ import main
+
+
+def test_simulate_json_has_the_documented_fields(capsys):
+    assert main(["simulate", "--n", "500", "--alpha", "0.1", "--m0", "0.9", "--json", "--seed", "3"]) == 0
+    out = json.loads(capsys.readouterr().out.strip())
+    for key in ("n", "p", "alpha", "lam", "m0", "update", "steps_run", "seconds", "mean_final_overlap",
+                "fraction_converged", "device"):
+        assert key in out
+    assert out["n"] == 500 and out["p"] == 50 and out["update"] == "sync"
+    assert 0.9 < out["mean_final_overlap"] <= 1.0
+
+
+def test_simulate_readable_summary(capsys):
+    assert main(["simulate", "--n", "300", "--alpha", "0.1", "--update", "hybrid", "--k", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "mean final overlap" in out and "hybrid" in out
+
+
+def test_bad_input_exits_2_with_a_clear_message():
+    run = subprocess.run([sys.executable, "-m", "hopfield_lab", "simulate", "--n", "100", "--alpha", "0.1",
+                          "--m0", "3"], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "m0=3.0 is out of range" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "hopfield_lab", "simulate", "--n", "100", "--alpha", "0.1",
+                          "--update", "nope"], capture_output=True, text=True)
+    assert run.returncode == 2 and "invalid choice" in run.stderr
+
+
+def test_bench_prints_the_table_with_ratios(capsys):
+    assert main(["bench", "--sizes", "300", "600", "--dense-max", "300"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.strip().startswith(("300", "600"))]
+    assert len(lines) == 2
+    assert lines[0].split()[4].endswith("x")  # a ratio where the dense algorithm ran
+    assert lines[1].split()[3] == "-"  # none above --dense-max
