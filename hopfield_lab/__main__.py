@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--tie", choices=TIES, default="random", help="rule for a field exactly 0")
     sim.add_argument("--seed", type=int, default=0)
     sim.add_argument("--device", choices=("cpu", "cuda", "mps"), help="default: the best available")
+    sim.add_argument("--algorithm", choices=("engine", "dense"), default="engine",
+                     help="engine (default) or the paper's plain dense algorithm, for comparison")
     sim.add_argument("--json", action="store_true", help="print one JSON line")
     bench = sub.add_parser("bench", help="measure [V20]'s Fig. 2 timing table on this machine")
     bench.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 def _simulate(args) -> int:
     traj = simulate(args.n, args.alpha, lam=args.lam, m0=args.m0, steps=args.steps, update=args.update,
                     k=args.k, blocks=args.blocks, temperature=args.temperature, tie=args.tie, seed=args.seed,
-                    device=args.device)
+                    device=args.device, algorithm=args.algorithm)
     summary = traj.summary()
     if args.json:
         print(json.dumps(summary))

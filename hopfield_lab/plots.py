@@ -89,14 +89,16 @@ def final_overlap_histogram(trajs: Mapping[str, Trajectory], ax=None, bins: int 
     return ax
 
 
-def overlap_heatmap(traj: Trajectory, ax=None, title: str | None = None) -> plt.Axes:
-    """Overlap of every probe (rows, sorted by final overlap) vs time (columns) as colours."""
+def overlap_heatmap(traj: Trajectory, ax=None, title: str | None = None, colorbar: bool = True) -> plt.Axes:
+    """Overlap of every probe (rows, sorted by final overlap) vs time (columns) as colours
+    (0 to 1; negative overlaps show as 0); ``colorbar=False`` leaves the colour bar to the caller."""
     ax = _axes(ax)
     m = traj.overlaps.T
     m = m[m[:, -1].argsort()].numpy()
-    image = ax.imshow(m, aspect="auto", cmap=SEQUENTIAL, vmin=min(0.0, float(m.min())), vmax=1.0,
+    image = ax.imshow(m, aspect="auto", cmap=SEQUENTIAL, vmin=0.0, vmax=1.0,
                       interpolation="nearest", origin="lower")
-    ax.figure.colorbar(image, ax=ax, label="overlap m")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, label="overlap m")
     ax.set(xlabel="step t", ylabel="probe (sorted by $m_f$)",
            title=title or f"Overlap of every probe, N = {traj.params.get('n')}")
     return ax
@@ -129,3 +131,15 @@ def grid(count: int, columns: int = 3, size: tuple[float, float] = (4.2, 3.2)):
     for ax in axes.flat[count:]:
         ax.remove()
     return fig, list(axes.flat[:count])
+
+
+def phase_map(x, y, values, ax=None, xlabel: str = r"load $\alpha$", ylabel: str = r"self-coupling $\lambda$",
+              title: str = "", colorbar_label: str = "", vmin: float | None = None, vmax: float | None = None,
+              cmap: str = SEQUENTIAL) -> plt.Axes:
+    """A map of ``values[i, j]`` over the grid ``y[i]`` (rows) by ``x[j]`` (columns), with a colour bar."""
+    ax = _axes(ax)
+    mesh = ax.pcolormesh(np.asarray(x), np.asarray(y), np.asarray(values), shading="nearest", cmap=cmap,
+                         vmin=vmin, vmax=vmax)
+    ax.figure.colorbar(mesh, ax=ax, label=colorbar_label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    return ax
