@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 --sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks bench clean venv
+.PHONY: lab test unit notebooks student bench clean venv
 
 venv: $(STAMP)
 
@@ -28,7 +28,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	$(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL)
+	$(PY) -m pytest -p no:cacheprovider tests notebooks student $(NBVAL)
 
 unit: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider tests
@@ -38,6 +38,10 @@ notebooks: $(STAMP)
 	cd notebooks && for nb in [0-9]*.ipynb; do \
 	  CI= ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; done
+
+# Student versions for instructors: solutions replaced by stubs, outputs cleared (commit them).
+student: $(STAMP)
+	$(PY) -m hopfield_lab student --source notebooks --out student
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py

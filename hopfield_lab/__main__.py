@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--dense-max", type=int, default=8000, help="largest N also timed with the dense algorithm")
     bench.add_argument("--device", choices=("cpu", "cuda", "mps"))
     bench.add_argument("--seed", type=int, default=0)
+    student = sub.add_parser("student", help="write student versions of the notebooks (solutions stubbed)")
+    student.add_argument("--source", default="notebooks", help="folder of the course notebooks")
+    student.add_argument("--out", default="student", help="folder to write the student notebooks to")
     return parser
 
 
@@ -40,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "simulate":
             return _simulate(args)
+        if args.command == "student":
+            return _student(args)
         return _bench(args)
     except (ValueError, MemoryError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -68,6 +73,14 @@ def _bench(args) -> int:
     rows = table(args.sizes, device=args.device, dense_max=args.dense_max, seed=args.seed)
     print("[V20] Fig. 2 workload: alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 sync steps")
     print(format_table(rows))
+    return 0
+
+
+def _student(args) -> int:
+    from .student import write_student_versions
+
+    for path in write_student_versions(args.source, args.out):
+        print(f"wrote {path}")
     return 0
 
 

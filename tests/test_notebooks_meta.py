@@ -44,8 +44,15 @@ def test_no_stored_errors_and_small_files(path):
 
 
 def run_setup_cell(monkeypatch, colab: bool):
-    calls = []
-    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append((a, k)))
+    calls, real_run = [], subprocess.run
+
+    def fake_run(cmd, *args, **kwargs):  # record pip installs; anything else (e.g. `uname`) runs
+        if isinstance(cmd, (list, tuple)) and "pip" in cmd:
+            calls.append(((cmd, *args), kwargs))
+            return None
+        return real_run(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
     if colab:
         monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
