@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 --sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks student bench clean venv
+.PHONY: lab test unit notebooks student bench colab-check clean venv
 
 venv: $(STAMP)
 
@@ -43,8 +43,20 @@ notebooks: $(STAMP)
 student: $(STAMP)
 	$(PY) -m hopfield_lab student --source notebooks --out student
 
+# Colab compatibility: the notebooks and the explorer tests in a venv pinned to Colab's
+# numpy, matplotlib, ipywidgets and tqdm (torch: the local 2.13.0 CPU build; Colab has 2.11).
+COLAB_VENV := .venv-colab
+COLAB_PINS := "numpy==2.1.*" "matplotlib==3.10.*" "ipywidgets==7.7.*" "tqdm==4.67.*"
+colab-check:
+	@test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -q --upgrade pip
+	@$(COLAB_VENV)/bin/python -c "import torch" 2>/dev/null || $(COLAB_VENV)/bin/python -m pip install -q torch==2.13.0 || $(COLAB_VENV)/bin/python -m pip install -q torch
+	$(COLAB_VENV)/bin/python -m pip install -q -e ".[dev]" $(COLAB_PINS)
+	$(COLAB_VENV)/bin/python -c "import numpy, matplotlib, ipywidgets, tqdm, torch; print('Colab pins:', 'numpy', numpy.__version__, '| matplotlib', matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| tqdm', tqdm.__version__, '| torch', torch.__version__)"
+	$(COLAB_VENV)/bin/python -m pytest -p no:cacheprovider tests/test_explorer.py tests/test_plots.py notebooks $(NBVAL)
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache

@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     student = sub.add_parser("student", help="write student versions of the notebooks (solutions stubbed)")
     student.add_argument("--source", default="notebooks", help="folder of the course notebooks")
     student.add_argument("--out", default="student", help="folder to write the student notebooks to")
+    badges = sub.add_parser("badges", help="point every Colab/Binder badge and setup cell at OWNER/REPO")
+    badges.add_argument("repository", help="OWNER/REPO of your fork on GitHub")
+    badges.add_argument("--root", default=".", help="the course folder (default: here)")
     return parser
 
 
@@ -45,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "student":
             return _student(args)
+        if args.command == "badges":
+            return _badges(args)
         return _bench(args)
     except (ValueError, MemoryError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -73,6 +78,14 @@ def _bench(args) -> int:
     rows = table(args.sizes, device=args.device, dense_max=args.dense_max, seed=args.seed)
     print("[V20] Fig. 2 workload: alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 sync steps")
     print(format_table(rows))
+    return 0
+
+
+def _badges(args) -> int:
+    from .course import rewrite_repository
+
+    for path in rewrite_repository(args.repository, args.root):
+        print(f"rewrote {path}")
     return 0
 
 
