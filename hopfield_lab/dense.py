@@ -16,7 +16,7 @@ import torch
 
 from ._checks import generator_for
 from .device import timer
-from .dynamics import Recorder, Trajectory, decide, schedule, stable, validate
+from .dynamics import Recorder, Trajectory, classify, decide, schedule, stable, validate
 
 
 def coupling_matrix(patterns: torch.Tensor, lam: float = 0.0, dtype: torch.dtype = torch.float64) -> torch.Tensor:
@@ -60,16 +60,7 @@ def evolve_dense(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch
                 h = J[rows] @ (S if update == "hybrid" else new)
                 new[rows], tie_cols = decide(h, new[rows], n, temperature, tie, noise_gen)
                 tied |= tie_cols
-            changed = (new != S).any(0)
-            if temperature > 0:
-                fixed = torch.zeros_like(changed)
-                rec.count_converged(int((~changed).sum()))
-            else:
-                fixed = settled if settled is not None else ~changed & ~tied
-                rec.count_converged(int(fixed.sum()))
-            cycle = torch.zeros_like(fixed)
-            if S_prev is not None and temperature == 0:
-                cycle = ~fixed & ~tied & ~tie_prev & (new == S_prev).all(0)
+            fixed, cycle = classify(rec, temperature, (new != S).any(0), tied, settled, new, S_prev, tie_prev)
             if t == steps:
                 break
             if bool(fixed.any()):  # drop converged probes, as [V20] does

@@ -168,6 +168,24 @@ def stable(h: torch.Tensor, s: torch.Tensor, tie: str) -> torch.Tensor:
     return agree.all(0)
 
 
+def classify(rec: "Recorder", temperature: float, changed, tied, settled, new, S_prev, tie_prev):
+    """After a step from S(t) to S(t+1) = ``new``: which probes sit at a fixed point, which in a
+    2-cycle (S(t+1) = S(t-1) != S(t), no random tie involved); records how many converged.
+
+    At T > 0 nothing is fixed (the count records probes that did not change). ``settled``
+    is the hybrid rule's full stability check (None for the others, where a step without
+    change and without a random tie proves a fixed point).
+    """
+    if temperature > 0:
+        rec.count_converged(int((~changed).sum()))
+        return torch.zeros_like(changed), torch.zeros_like(changed)
+    fixed = settled if settled is not None else ~changed & ~tied
+    rec.count_converged(int(fixed.sum()))
+    if S_prev is None:
+        return fixed, torch.zeros_like(fixed)
+    return fixed, ~fixed & ~tied & ~tie_prev & (new == S_prev).all(0)
+
+
 class Recorder:
     """Collects per-step records of the active probes and completes those that were dropped."""
 
@@ -256,12 +274,14 @@ def validate(*, n: int | None = None, alpha: float | None = None, lam: float = 0
 def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tensor | None = None,
            lam: float = 0.0, steps: int = 100, update: str = "sync", k: float | None = None,
            blocks: int | None = None, temperature: float = 0.0, tie: str = "random",
-           seed: int = 0, record_energy: bool = False, params: dict | None = None) -> Trajectory:
+           seed: int = 0, record_energy: bool = False, params: dict | None = None,
+           progress: bool = False) -> Trajectory:
     """Run the dynamics of the network storing ``patterns`` (N, p) from ``probes`` (N, P).
 
     Probe c is compared with pattern ``targets[c]`` (default: pattern c). ``seed`` drives
-    the update order and the random choices (ties, Glauber noise). See the module
-    docstring for the rules; the result is a :class:`Trajectory`.
+    the update order and the random choices (ties, Glauber noise). ``progress`` shows a
+    bar over the steps with the number of probes still running. See the module docstring
+    for the rules; the result is a :class:`Trajectory`.
     """
     n, p = patterns.shape
     validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie)
@@ -352,21 +372,16 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
         m = V.T @ S
         S_prev, tie_prev = None, torch.zeros(n_probes, dtype=torch.bool, device=device)
         any_cycle = False
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=steps, desc=f"{update} N={n}", unit="step", disable=not progress, leave=False)
         with timer(device) as clock:
             t = 0
             while True:
                 own = m.gather(0, targets[active][None, :])[0].double() / n
                 rec.observe(active, own, energy(m))
                 new, m_new, changed, tied, settled = one_step(S, m)
-                if temperature > 0:
-                    fixed = torch.zeros_like(changed)
-                    rec.count_converged(int((~changed).sum()))
-                else:
-                    fixed = settled if settled is not None else ~changed & ~tied
-                    rec.count_converged(int(fixed.sum()))
-                cycle = torch.zeros_like(fixed)
-                if S_prev is not None and temperature == 0:
-                    cycle = ~fixed & ~tied & ~tie_prev & (new == S_prev).all(0)
+                fixed, cycle = classify(rec, temperature, changed, tied, settled, new, S_prev, tie_prev)
                 if t == steps:
                     break
                 drop = fixed | cycle if drop_cycles else fixed
@@ -391,6 +406,9 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
                     arena.give(S_prev)
                 S_prev, S, m, tie_prev = S, new, m_new, tied
                 t += 1
+                bar.update(1)
+                bar.set_postfix(running=active.numel(), refresh=False)
+        bar.close()
         remaining = active.numel() > 0 and t == steps
         steps_run = steps if (any_cycle or remaining) else t
         return rec.finish(steps_run, active if remaining else None, S if remaining else None,
@@ -451,7 +469,7 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
              update: str = "sync", k: float | None = None, blocks: int | None = None,
              temperature: float = 0.0, tie: str = "random", seed: int = 0,
              device: torch.device | str | None = None, record_energy: bool = False,
-             algorithm: str = "engine") -> Trajectory:
+             algorithm: str = "engine", progress: bool = False) -> Trajectory:
     """[V20]'s experiment: p = round(alpha N) random patterns, one probe per pattern at overlap m0.
 
     Generates the patterns (seed), corrupts each to overlap ``m0`` (exactly
@@ -480,8 +498,9 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
         with timer(device) as clock:
             patterns = random_patterns(n, p, seed=seed, device=device)
             probes = corrupt(patterns, m0, seed=seed + 1)
+        extra = {} if dense else {"progress": progress}
         run = _dense_float32 if dense else evolve
-        traj = run(patterns, probes, lam=lam, steps=steps, update=update, k=k, blocks=blocks,
+        traj = run(patterns, probes, **extra, lam=lam, steps=steps, update=update, k=k, blocks=blocks,
                       temperature=temperature, tie=tie, seed=seed + 2, record_energy=record_energy,
                   params=dict(params, algorithm=algorithm))
         return _with_seconds(traj, clock["seconds"] + traj.seconds)
