@@ -290,7 +290,10 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
     device = patterns.device
     n_probes = probes.shape[1]
     targets = torch.arange(n_probes, device=device) if targets is None else targets.to(device)
-    dtype = torch.float32 if n < EXACT_FLOAT32 // 2 else torch.float64
+    # float32 is exact for our integers only at full precision: TF32 / bf16 matmuls
+    # (torch.set_float32_matmul_precision("high" or "medium")) would round, so use float64 then.
+    full_precision = torch.get_float32_matmul_precision() == "highest"
+    dtype = torch.float32 if n < EXACT_FLOAT32 // 2 and full_precision else torch.float64
     V = patterns.to(dtype)
     S = probes.to(dtype)
     self_coef = (lam - 1.0) * p

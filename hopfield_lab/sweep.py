@@ -15,7 +15,9 @@ pool on one machine, or a cluster through an existing engine, for example Dask::
 
 or Ray (``ray.util.multiprocessing.Pool`` or a ``concurrent.futures``-style wrapper). The
 function must then be importable by the workers (a module-level function such as
-:func:`hopfield_lab.simulate`), and its results picklable.
+:func:`hopfield_lab.simulate`), and its results picklable. For a local process pool use
+the "spawn" start method, ``ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn"))``:
+a process forked while torch's thread pool is busy can deadlock.
 """
 from __future__ import annotations
 

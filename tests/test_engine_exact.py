@@ -95,3 +95,13 @@ def test_same_seed_same_result_with_random_ties_and_temperature():
         assert torch.equal(a.overlaps, b.overlaps)
         if "temperature" in kw:
             assert not torch.equal(a.overlaps, c.overlaps)
+
+
+def test_reduced_float32_matmul_precision_falls_back_to_exact_float64():
+    previous = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("medium")  # would allow TF32 / bf16 products, which round
+    try:
+        fast, dense = both(301, 0.14, 0.0, "sync")
+    finally:
+        torch.set_float32_matmul_precision(previous)
+    assert_identical(fast, dense)

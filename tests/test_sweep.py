@@ -1,3 +1,4 @@
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import torch
@@ -51,7 +52,8 @@ def test_executors_give_identical_results(tmp_path):
     serial = sw.sweep(simulate, points, seed=3, cache=None, progress=False)
     with ThreadPoolExecutor(2) as pool:
         threaded = sw.sweep(simulate, points, seed=3, cache=None, executor=pool, progress=False)
-    with ProcessPoolExecutor(2) as pool:
+    # spawn, not fork: a forked child of a process whose torch thread pool is running can deadlock
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         processed = sw.sweep(simulate, points, seed=3, cache=tmp_path, executor=pool, progress=False)
     for a, b, c in zip(serial, threaded, processed):
         assert torch.equal(a.overlaps, b.overlaps) and torch.equal(a.overlaps, c.overlaps)
