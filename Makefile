@@ -53,7 +53,9 @@ colab-check:
 	@$(COLAB_VENV)/bin/python -c "import torch" 2>/dev/null || $(COLAB_VENV)/bin/python -m pip install -q torch==2.13.0 || $(COLAB_VENV)/bin/python -m pip install -q torch
 	$(COLAB_VENV)/bin/python -m pip install -q -e ".[dev]" $(COLAB_PINS)
 	$(COLAB_VENV)/bin/python -c "import numpy, matplotlib, ipywidgets, tqdm, torch; print('Colab pins:', 'numpy', numpy.__version__, '| matplotlib', matplotlib.__version__, '| ipywidgets', ipywidgets.__version__, '| tqdm', tqdm.__version__, '| torch', torch.__version__)"
-	$(COLAB_VENV)/bin/python -m pytest -p no:cacheprovider tests/test_explorer.py tests/test_plots.py notebooks $(NBVAL)
+	rm -rf $(COLAB_VENV)/cache
+	CI=true HOPFIELD_LAB_CACHE=$(CURDIR)/$(COLAB_VENV)/cache $(COLAB_VENV)/bin/python -m pytest -p no:cacheprovider \
+	  tests/test_explorer.py tests/test_plots.py notebooks $(NBVAL)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py

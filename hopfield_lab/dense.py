@@ -49,8 +49,8 @@ def evolve_dense(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch
         S_prev, tie_prev = None, torch.zeros(n_probes, dtype=torch.bool, device=device)
         t = 0
         while True:
-            own = (V[:, targets[active]] * S).sum(0) / n
-            energy = -(S * (J @ S)).sum(0) / (2 * n * n) if record_energy else None
+            own = (V[:, targets[active]] * S).sum(0).double() / n  # an exact integer over n, in float64
+            energy = -(S * (J @ S)).sum(0).double() / (2 * n * n) if record_energy else None
             rec.observe(active, own, energy)
             rows_list = schedule(update, n, k, blocks, order_gen)
             settled = stable(J @ S, S, tie) if update == "hybrid" else None

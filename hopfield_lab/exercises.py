@@ -39,14 +39,23 @@ def _call(report: _Report, fn: Callable, *args):
     return None
 
 
+def _call_matrix(report: _Report, fn: Callable, args: tuple, shape: tuple, what: str):
+    """Call the student's function, read the result as a float64 matrix and check its shape;
+    None (with the reason recorded) if any of that fails."""
+    out = _call(report, fn, *args)
+    if out is None:
+        return None
+    out = torch.as_tensor(out, dtype=torch.float64)
+    if not report.check(tuple(out.shape) == shape, f"shape {what}", f"expected shape {shape} {what}, got {tuple(out.shape)}"):
+        return None
+    return out
+
+
 def check_random_symmetric(fn: Callable[[int, int], torch.Tensor]) -> bool:
     """``fn(n, seed)`` must return (A + A^T) / 2 for A with i.i.d. standard Gaussian entries."""
     r = _Report("random_symmetric")
-    a = _call(r, fn, 400, 0)
+    a = _call_matrix(r, fn, (400, 0), (400, 400), "(n, n)")
     if a is None:
-        return r.done()
-    a = torch.as_tensor(a, dtype=torch.float64)
-    if not r.check(a.shape == (400, 400), "shape (n, n)", f"expected shape (400, 400), got {tuple(a.shape)}"):
         return r.done()
     r.check(torch.allclose(a, a.T), "symmetric", "not symmetric: eigh/eigvalsh would read only one triangle")
     off = a[~torch.eye(400, dtype=torch.bool)]
@@ -70,11 +79,8 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     r = _Report("hebbian_weights")
     gen = torch.Generator().manual_seed(7)
     y = (torch.randint(0, 2, (12, 3), generator=gen) * 2 - 1).double()
-    w = _call(r, fn, y.clone())
+    w = _call_matrix(r, fn, (y.clone(),), (12, 12), "(N, N)")
     if w is None:
-        return r.done()
-    w = torch.as_tensor(w, dtype=torch.float64)
-    if not r.check(w.shape == (12, 12), "shape (N, N)", f"expected (12, 12) for 12 neurons, got {tuple(w.shape)}"):
         return r.done()
     r.check(torch.allclose(w, w.T), "symmetric, w_ij = w_ji", "not symmetric: Hebb's rule gives w_ij = w_ji")
     r.check(bool((w.diagonal() == 0).all()), "no self-connections (zero diagonal)",

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from hopfield_lab.dense import evolve_dense
-from hopfield_lab.dynamics import evolve
+from hopfield_lab.dynamics import evolve, simulate
 from hopfield_lab.patterns import corrupt, random_patterns
 
 RULES = [("sync", {}), ("even-odd", {}), ("hybrid", {"k": 0.3}), ("hybrid", {"k": 1.0}),
@@ -105,3 +105,12 @@ def test_reduced_float32_matmul_precision_falls_back_to_exact_float64():
     finally:
         torch.set_float32_matmul_precision(previous)
     assert_identical(fast, dense)
+
+
+def test_simulate_with_the_dense_algorithm_gives_the_same_run():
+    # the benchmark's yardstick: same patterns and probes, float32 dense algorithm, same records
+    engine = simulate(600, 0.14, m0=0.8, tie="keep", seed=4)
+    dense = simulate(600, 0.14, m0=0.8, tie="keep", seed=4, algorithm="dense")
+    assert dense.params["algorithm"] == "dense" and engine.params["algorithm"] == "engine"
+    assert torch.equal(engine.overlaps, dense.overlaps)
+    assert torch.equal(engine.final_state, dense.final_state)
