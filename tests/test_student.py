@@ -60,3 +60,24 @@ def test_no_solution_leaks_and_stub_cells_are_tagged(path):
         assert stubbed == ("raises-exception" in cell.metadata.get("tags", [])), cell.source[:60]
     assert course.colab_badge(path.name, folder="student") in student.cells[0].source
     assert "student version" in student.cells[0].source
+
+
+def test_student_notebook_drops_solution_markdown_and_clears_outputs():
+    from hopfield_lab.student import student_notebook
+
+    nb = nbformat.v4.new_notebook()
+    intro = nbformat.v4.new_markdown_cell(f"# Title\n\n{course.colab_badge('99_x.ipynb')}\n\ngoals")
+    answer = nbformat.v4.new_markdown_cell("The answer is 42.")
+    answer.metadata["tags"] = ["solution"]
+    task = nbformat.v4.new_code_cell(f"def f():\n    {BEGIN}\n    return 42\n    {END}\nf()")
+    task.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "42"}, execution_count=1)]
+    check = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(f)")
+    nb.cells = [intro, answer, task, check]
+    out = student_notebook(nb, "99_x.ipynb")
+    assert [c.cell_type for c in out.cells] == ["markdown", "code", "code"]
+    assert "The answer is 42." not in json.dumps(out)
+    assert out.cells[1].outputs == [] and out.cells[1].metadata["tags"] == ["raises-exception"]
+    assert "return 42" not in out.cells[1].source and "raise NotImplementedError()" in out.cells[1].source
+    assert out.cells[2].source == "print(f)" and "tags" not in out.cells[2].metadata
+    assert out.cells[0].source.startswith("# Title (student version)\n")
+    assert nb.cells[2].outputs  # the source notebook is left as it was
