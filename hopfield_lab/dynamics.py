@@ -150,12 +150,13 @@ def decide(h: torch.Tensor, s: torch.Tensor, n: int, temperature: float, tie: st
         return torch.where(u < prob, 1.0, -1.0).to(s.dtype), no_ties
     new = torch.sign(h, out=h) if inplace else torch.sign(h)
     ties = new == 0
-    if not int(torch.count_nonzero(ties)):
+    n_ties = int(torch.count_nonzero(ties))
+    if not n_ties:
         return new, no_ties
     if tie == "keep":
         new[ties] = s[ties].to(new.dtype)
         return new, no_ties
-    coin = torch.randint(0, 2, (int(torch.count_nonzero(ties)),), generator=gen, device=h.device)
+    coin = torch.randint(0, 2, (n_ties,), generator=gen, device=h.device)
     new[ties] = coin.to(new.dtype) * 2 - 1
     return new, ties.any(0)
 
@@ -506,7 +507,7 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
         traj = run(patterns, probes, **extra, lam=lam, steps=steps, update=update, k=k, blocks=blocks,
                       temperature=temperature, tie=tie, seed=seed + 2, record_energy=record_energy,
                   params=dict(params, algorithm=algorithm))
-        return _with_seconds(traj, clock["seconds"] + traj.seconds)
+        return replace(traj, seconds=clock["seconds"] + traj.seconds)
     except torch.cuda.OutOfMemoryError as err:  # leave the kernel usable: free everything first
         failed = str(err).splitlines()[0]
     gc.collect()
@@ -514,6 +515,3 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     raise MemoryError(f"n={n} ran out of GPU memory ({failed}); memory was freed. "
                       f"Try n <= {largest_n(alpha, device, 0.5, dense=dense)}.")
 
-
-def _with_seconds(traj: Trajectory, seconds: float) -> Trajectory:
-    return replace(traj, seconds=seconds)

@@ -1,4 +1,4 @@
-"""Measurements on +/-1 states: overlap, Hamming distance, energy, fixed points.
+"""Measurements on +/-1 states: overlap, Hamming distance, energy; and power-law fits of timings.
 
 All functions take vectors (N,) or matrices (N, P) whose columns are states, and return
 one number per column.
@@ -25,12 +25,6 @@ def energy(weights: torch.Tensor, state: torch.Tensor, bias: torch.Tensor | None
     if bias is not None:
         e = e - (bias.double().reshape(-1, *([1] * (s.dim() - 1))) * s).sum(0)
     return e
-
-
-def is_fixed_point(weights: torch.Tensor, state: torch.Tensor) -> torch.Tensor:
-    """True where every neuron agrees strictly with its field, sign(W s) = s (a tie counts as unstable)."""
-    h = weights.double() @ state.double()
-    return (h * state.double() > 0).all(0)
 
 
 def power_law_slope(sizes, seconds) -> float:

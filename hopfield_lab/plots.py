@@ -6,7 +6,6 @@ Colours come from the Okabe-Ito palette, which stays distinct for colour-blind r
 """
 from __future__ import annotations
 
-import math
 from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -121,16 +120,6 @@ def patterns(images: torch.Tensor, shape: tuple[int, int], titles: Sequence[str]
         axes[0].figure.suptitle(suptitle, fontsize=9)
         axes[0].figure.tight_layout()
     return axes
-
-
-def grid(count: int, columns: int = 3, size: tuple[float, float] = (4.2, 3.2)):
-    """A figure with ``count`` axes in rows of ``columns``; returns (figure, flat list of axes)."""
-    rows = math.ceil(count / columns)
-    cols = min(columns, count)
-    fig, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows), dpi=90, squeeze=False)
-    for ax in axes.flat[count:]:
-        ax.remove()
-    return fig, list(axes.flat[:count])
 
 
 def phase_map(x, y, values, ax=None, xlabel: str = r"load $\alpha$", ylabel: str = r"self-coupling $\lambda$",
