@@ -3,13 +3,16 @@
 Modules, one job each: ``device`` (where torch runs, problem sizes, honest timers),
 ``patterns`` (random and image patterns, probes at overlap m0), ``dynamics`` (the fast
 exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
-``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory`` and ``exercises``.
+``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory`` and ``exercises``;
+the engine is split by job: ``rng`` (random streams), ``rules`` (update rules), ``fields``
+(exact arithmetic and its optimisations), ``trajectory`` (records), ``memory`` (sizing), ``dynamics`` (the loop).
 """
 __version__ = "0.1.0"
 
 from . import course
 from .device import by_profile, hardware, pick_device, timer
-from .dynamics import Trajectory, evolve, simulate
+from .dynamics import evolve, simulate
+from .trajectory import Trajectory
 from .patterns import corrupt, random_patterns
 
 __all__ = ["__version__", "course", "Trajectory", "by_profile", "corrupt", "evolve", "hardware", "pick_device",

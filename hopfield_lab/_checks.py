@@ -1,36 +1,68 @@
 """Validation at the package's boundary: one clear ``ValueError`` per bad argument."""
 from __future__ import annotations
 
+import math
+from numbers import Integral, Real
+
 import torch
 
 
-def check_range(name: str, value, low=None, high=None, *, low_open: bool = False) -> None:
-    """Raise ``ValueError`` naming ``name``, its value and the allowed range unless low <= value <= high.
+def check_range(name: str, value, low=None, high=None, *, low_open: bool = False, integer: bool = False) -> None:
+    """Raise ``ValueError`` naming ``name``, its value and what is allowed unless ``value`` is a
+    finite real number (an integer if ``integer``) with low <= value <= high.
 
     ``low_open`` makes the lower end exclusive (``0 < value``). ``None`` means unbounded.
+    Booleans, strings, None, NaN and infinities are refused.
     """
-    ok = value == value  # rejects NaN
-    if ok and low is not None:
+    kind = "an integer" if integer else "a finite number"
+    left = "(" if low_open else "["
+    lo = "-inf" if low is None else low
+    hi = "inf" if high is None else high
+    allowed = f"{name} in {left}{lo}, {hi}]"
+    is_number = isinstance(value, Integral if integer else Real) and not isinstance(value, bool)
+    if not is_number:
+        raise ValueError(f"{name}={value!r} is not allowed; {name} must be {kind}, {allowed}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
+    ok = True
+    if low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
         ok = value <= high
     if not ok:
-        left = "(" if low_open else "["
-        lo = "-inf" if low is None else low
-        hi = "inf" if high is None else high
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {name} in {left}{lo}, {hi}]")
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
 
 
 def check_choice(name: str, value, choices) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``choices``."""
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name}={value!r} is not allowed; choose one of: {', '.join(map(str, choices))}")
 
 
-def generator_for(seed: int | torch.Generator, device: torch.device | str = "cpu") -> torch.Generator:
-    """A ``torch.Generator`` on ``device``: the given one, or a new one seeded with ``seed``."""
+def check_pm1(name: str, x, *, rows: int | None = None) -> None:
+    """``x`` must be a 2-D torch tensor of +1/-1 values (columns are states); ``rows`` its row count."""
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"{name} is a {type(x).__module__}.{type(x).__name__}; allowed: a torch.Tensor of "
+                         f"+1/-1 values, shape (N, columns) - convert with torch.as_tensor({name}, dtype=torch.float32)")
+    if x.dim() != 2 or x.shape[1] == 0:
+        raise ValueError(f"{name} has shape {tuple(x.shape)}; allowed: (N, columns) with at least one column")
+    if x.dtype == torch.bool or x.is_complex():
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: +1/-1 values in a real dtype (map 0/1 to -1/+1 with 2 * x - 1)")
+    bad = x.abs() != 1
+    if bool(bad.any()):
+        i, j = (int(v) for v in bad.nonzero()[0])
+        raise ValueError(f"{name}[{i}, {j}]={float(x[i, j])!r} is not allowed; every entry must be +1 or -1"
+                         + (" (0/1 patterns: use 2 * x - 1)" if bool(((x == 0) | (x == 1)).all()) else ""))
+    if rows is not None and x.shape[0] != rows:
+        raise ValueError(f"{name} has {x.shape[0]} rows; it needs one per neuron, N={rows}")
+
+
+def generator_for(seed: int | torch.Generator, device: torch.device | str = "cpu",
+                  stream: str = "default") -> torch.Generator:
+    """A ``torch.Generator`` on ``device``: the given one, or stream ``stream`` of ``seed``
+    (see :mod:`hopfield_lab.rng`: different streams and different seeds share no numbers)."""
     if isinstance(seed, torch.Generator):
         return seed
-    gen = torch.Generator(device=torch.device(device))
-    gen.manual_seed(int(seed))
-    return gen
+    from .rng import generator
+
+    return generator(seed, stream, device)

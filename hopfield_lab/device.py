@@ -22,7 +22,7 @@ T = TypeVar("T")
 PROFILES = ("ci", "cpu", "gpu")
 
 
-def pick_device(prefer: str | None = None) -> torch.device:
+def pick_device(prefer: str | torch.device | None = None) -> torch.device:
     """The best device torch can use here: CUDA, then Apple MPS, then the CPU.
 
     ``prefer`` ("cpu", "cuda", "mps") forces a choice; asking for one that is not
@@ -31,7 +31,15 @@ def pick_device(prefer: str | None = None) -> torch.device:
     available = available_devices()
     if prefer is None:
         return torch.device(available[0])
-    name = torch.device(prefer).type
+    if isinstance(prefer, torch.device):
+        prefer = str(prefer)
+    try:
+        name = torch.device(prefer).type if isinstance(prefer, str) else None
+    except RuntimeError:
+        name = None
+    if name not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"device={prefer!r} is not allowed; choose one of: cpu, cuda, mps (available here: "
+                         f"{', '.join(available)})")
     if name not in available:
         raise ValueError(f"device={prefer!r} is not available here; available: {', '.join(available)}")
     return torch.device(prefer)

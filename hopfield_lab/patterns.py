@@ -3,7 +3,9 @@
 Every pattern is a column of +/-1 values: a matrix ``(N, p)`` holds p patterns of N
 neurons. Random patterns are unbiased (each bit +1 or -1 with probability 1/2);
 image patterns come from scikit-learn's 8x8 digits, which ship with the package (no
-download). Every random draw takes a ``seed`` or a ``torch.Generator``.
+download). Every random draw takes a ``seed`` or a ``torch.Generator``; a seed selects a stream of its
+own per purpose ("patterns", "flips": :mod:`hopfield_lab.rng`), so patterns and the bits
+flipped in their probes never share random numbers, whatever the seeds.
 """
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from ._checks import check_range, generator_for
 def random_patterns(n: int, p: int, seed: int | torch.Generator = 0, device: torch.device | str = "cpu",
                     dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """``p`` random unbiased +/-1 patterns of ``n`` neurons, as the columns of an (n, p) matrix."""
-    check_range("n", n, 1, None)
-    check_range("p", p, 1, None)
-    gen = generator_for(seed, device)
+    check_range("n", n, 1, None, integer=True)
+    check_range("p", p, 1, None, integer=True)
+    gen = generator_for(seed, device, "patterns")
     bits = torch.randint(0, 2, (n, p), generator=gen, device=device, dtype=torch.int8)
     return bits.to(dtype).mul_(2).sub_(1)
 
@@ -40,7 +42,7 @@ def corrupt(patterns: torch.Tensor, m0: float, seed: int | torch.Generator = 0) 
     probes = patterns.clone()
     if d == 0:
         return probes
-    gen = generator_for(seed, patterns.device)
+    gen = generator_for(seed, patterns.device, "flips")
     keys = torch.rand(cols, n, generator=gen, device=patterns.device)
     flip = keys.topk(d, dim=1, largest=False).indices.T  # (d, cols)
     probes.scatter_(0, flip, -patterns.gather(0, flip))
@@ -50,8 +52,8 @@ def corrupt(patterns: torch.Tensor, m0: float, seed: int | torch.Generator = 0) 
 def flip_bits(pattern: torch.Tensor, n_bits: int, seed: int | torch.Generator = 0) -> torch.Tensor:
     """A copy of a single +/-1 vector with ``n_bits`` distinct random positions flipped."""
     n = pattern.numel()
-    check_range("n_bits", n_bits, 0, n)
-    gen = generator_for(seed, pattern.device)
+    check_range("n_bits", n_bits, 0, n, integer=True)
+    gen = generator_for(seed, pattern.device, "flips")
     where = torch.randperm(n, generator=gen, device=pattern.device)[:n_bits]
     out = pattern.clone()
     out[where] = -out[where]

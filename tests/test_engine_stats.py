@@ -13,9 +13,11 @@ def test_low_load_recalls_almost_perfectly():
 
 def test_near_capacity_sync_has_2_cycles_and_async_has_none():
     sync = simulate(1000, 0.14, m0=0.8, update="sync", seed=1)
-    asyn = simulate(1000, 0.14, m0=0.8, update="async", seed=1)
+    asyn = simulate(1000, 0.14, m0=0.8, update="async", seed=1, tie="keep")
     assert sync.two_cycle.sum() >= 5
     assert not asyn.two_cycle.any()
+    # with ties kept, async descends the energy to a fixed point (a random tie would keep
+    # re-flipping a neuron with a zero field for ever: never a fixed point)
     assert asyn.fraction_converged == 1.0
     # asynchronous update removes the cycles but not the capacity: same recall within noise
     assert abs(asyn.mean_final_overlap - sync.mean_final_overlap) < 0.03

@@ -1,0 +1,139 @@
+"""The update rules: which neurons a step updates, in which order, and how each decides.
+
+- ``sync``: every neuron at once, S(t+1) = sign(J S(t)) [V20].
+- ``async``: random sequential; each step visits all N neurons one at a time, in a fresh
+  random order (one order per step, shared by all probes).
+- ``hybrid``: each step updates a random subset of round(k N) neurons at once (k = 1 is
+  sync, k -> 1/N approaches async).
+- ``blocks``: B fixed contiguous blocks updated in turn, each block in parallel (B = 1 is
+  sync, B = 2 the red-black split, B = N sequential in the fixed order 0..N-1).
+- ``even-odd``: [G23]'s even-odd splitting on the network's bipartite form (N neurons
+  coupled to p linear memory units): half-step 1 sets the memory units m = V^T S, half-step
+  2 all neurons S = sign(V m + (lam - 1) p S). Its trajectory equals ``sync``; for lam = 1
+  the network is exactly layered (J = V V^T / N, positive semi-definite: no 2-cycles).
+
+A neuron decides from its field h (here N times the field, an integer when lam p is one):
+at T = 0, S = sign(h), and a field of exactly 0 (a tie) either keeps the state (``keep``) or
+is broken by a fair coin (``random``, as in [V20]); at T > 0 (Glauber dynamics),
+P(S = +1) = (1 + tanh(h / (N T))) / 2. Every coin and every Glauber draw comes from the
+counter-based stream of :mod:`hopfield_lab.rng`, keyed by (seed, step, neuron, probe).
+"""
+from __future__ import annotations
+
+import torch
+
+from ._checks import check_choice, check_range
+from .rng import check_seed, noise, noise_at
+
+UPDATES = ("sync", "async", "hybrid", "blocks", "even-odd")
+TIES = ("random", "keep")
+DETERMINISTIC = ("sync", "even-odd", "blocks")  # at T = 0 the next state is a function of the state
+NOISE_CHUNK = 2**22  # Glauber draws are made for at most this many (neuron, probe) pairs at a time
+
+
+def validate(*, n=None, alpha=None, lam=0.0, m0=None, steps=100, update="sync", k=None, blocks=None,
+             temperature=0.0, tie="random", seed=0) -> None:
+    """Raise a ``ValueError`` that names the first bad parameter, its value and what is allowed."""
+    if n is not None:
+        check_range("n", n, 2, None, integer=True)
+    if alpha is not None:
+        check_range("alpha", alpha, 0, None, low_open=True)
+    if m0 is not None:
+        check_range("m0", m0, -1.0, 1.0)
+    check_range("lam", lam, None, None)
+    check_range("steps", steps, 0, None, integer=True)
+    check_choice("update", update, UPDATES)
+    check_choice("tie", tie, TIES)
+    check_range("temperature", temperature, 0.0, None)
+    check_seed(seed)
+    if update == "hybrid":
+        if k is None:
+            raise ValueError("k=None: update='hybrid' needs the fraction k of neurons per step, k in (0, 1]")
+        check_range("k", k, 0.0, 1.0, low_open=True)
+    if update == "blocks":
+        if blocks is None:
+            raise ValueError(f"blocks=None: update='blocks' needs the number of blocks, blocks in [1, {n or 'N'}]")
+        check_range("blocks", blocks, 1, n, integer=True)
+
+
+def schedule(update: str, n: int, k: float | None, blocks: int | None, order: torch.Generator) -> list:
+    """The row sets one step updates, in order; each set is updated in parallel.
+
+    sync / even-odd: all rows; hybrid: one random subset of round(k n) rows (at least 1);
+    async: every row alone, in a fresh random order; blocks: B fixed contiguous blocks.
+    Draws exactly one permutation per step from ``order`` for hybrid and async.
+    """
+    if update in ("sync", "even-odd"):
+        return [slice(0, n)]
+    if update == "hybrid":
+        size = max(1, int(k * n + 0.5))
+        return [torch.randperm(n, generator=order)[:size].sort().values]
+    if update == "async":
+        return [slice(i, i + 1) for i in torch.randperm(n, generator=order).tolist()]
+    bounds = [(b * n + blocks // 2) // blocks for b in range(blocks + 1)]
+    return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def row_index(rows, device) -> torch.Tensor:
+    """The neuron indices of a row set (a slice or an index tensor), as an int64 tensor."""
+    if isinstance(rows, slice):
+        return torch.arange(rows.start, rows.stop, device=device)
+    return rows.to(device)
+
+
+def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.Tensor, step: int, n: int,
+           temperature: float, tie: str, seed: int, inplace: bool = False,
+           u: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """New +/-1 states of neurons ``rows`` for probes ``probes`` from their fields ``h`` (N times
+    the field) and current states ``s``. Returns the states (written over ``h`` when
+    ``inplace``) and, per probe, whether a tie was broken by a coin (then the step proves no
+    fixed point). ``u``: the Glauber draws of these rows, if already made (see :func:`glauber_draws`)."""
+    no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
+    if temperature > 0:
+        if u is not None:
+            prob = 0.5 * (1.0 + torch.tanh(h.to(u.dtype) / (n * temperature)))
+            return torch.where(u < prob, 1.0, -1.0).to(s.dtype), no_ties
+        return _glauber(h, rows, probes, step, n, temperature, seed, inplace).to(s.dtype), no_ties
+    new = torch.sign(h, out=h) if inplace else torch.sign(h)
+    ties = new == 0
+    if not bool(ties.any()):
+        return new, no_ties
+    if tie == "keep":
+        new[ties] = s[ties].to(new.dtype)
+        return new, no_ties
+    i, j = ties.nonzero().unbind(1)
+    u = noise_at(seed, step, rows[i], probes[j], dtype=_uniform_dtype(h.device))
+    new[i, j] = torch.where(u < 0.5, 1.0, -1.0).to(new.dtype)
+    no_ties[j] = True
+    return new, no_ties
+
+
+def _uniform_dtype(device: torch.device) -> torch.dtype:
+    return torch.float32 if device.type == "mps" else torch.float64  # MPS has no float64
+
+
+def glauber_draws(seed: int, step: int, n: int, probes: torch.Tensor) -> torch.Tensor:
+    """All of a step's Glauber draws, (N, P): for the rules that visit the neurons in many small sets."""
+    return noise(seed, step, torch.arange(n, device=probes.device), probes, dtype=_uniform_dtype(probes.device))
+
+
+def _glauber(h, rows, probes, step, n, temperature, seed, inplace):
+    """+1 where u < (1 + tanh(h / (N T))) / 2, in float64, in row chunks to bound the memory of the draws."""
+    out = h if inplace else torch.empty_like(h)
+    wide = _uniform_dtype(h.device)
+    chunk = max(1, NOISE_CHUNK // max(1, h.shape[1]))
+    for a in range(0, h.shape[0], chunk):
+        b = min(a + chunk, h.shape[0])
+        prob = 0.5 * (1.0 + torch.tanh(h[a:b].to(wide) / (n * temperature)))
+        u = noise(seed, step, rows[a:b], probes, dtype=wide)
+        out[a:b] = torch.where(u < prob, 1.0, -1.0)
+    return out
+
+
+def stable(h: torch.Tensor, s: torch.Tensor, tie: str) -> torch.Tensor:
+    """Per column: is every neuron already aligned with its field (a fixed point at T = 0)?
+    With random ties a zero field is not stable (a coin may flip it)."""
+    agree = h * s > 0
+    if tie == "keep":
+        agree |= h == 0
+    return agree.all(0)
