@@ -1,77 +1,278 @@
-"""Self-checks for Notebook 04: hybrid updates, the Jacobi / even-odd iteration."""
+"""Self-checks for Notebook 04: the hybrid step, telling a 2-cycle from a trajectory, the Jacobi
+iteration of the bipartite network.
+
+Every check runs the student's function on cases of its own, including cases built to expose
+one mistake each (fields of exactly 0, a network where every chosen neuron must flip, states
+that repeat without cycling), and names the mistake it finds.
+"""
 from __future__ import annotations
 
 from typing import Callable
 
 import torch
 
-from ._report import _Report, _call
+from ._report import _Report
 
-__all__ = ['check_hybrid_step', 'check_jacobi_iteration']
+__all__ = ['check_classify_ending', 'check_hybrid_step', 'check_jacobi_iteration']
+
+ENDINGS = ("fixed", "2-cycle", "still moving")
 
 
 def _sign_keep(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
-    return torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, s)).to(s.dtype)
+    """sign(h), and the old state where h is exactly 0."""
+    return torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, s.double())).double()
 
 
-def _small_network(seed: int = 11, n: int = 64, p: int = 12, probes: int = 5):
+def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
+    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
+
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    """Call the student's function; on failure record why (naming the case, not dumping its tensors)."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+        r.unfinished = True
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _as_matrix(r: _Report, out, shape: tuple, what: str) -> torch.Tensor | None:
+    """The student's output as a float64 tensor of the expected shape, or None (reason recorded)."""
+    try:
+        out = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{what} is not a tensor ({type(out).__name__}): {err}")
+        return None
+    if tuple(out.shape) != shape:
+        r.check(False, "", f"{what} should have shape {shape}, got {tuple(out.shape)}")
+        return None
+    return out
+
+
+def _what_went_wrong_with_signs(got: torch.Tensor, h: torch.Tensor, old: torch.Tensor, where: str) -> str | None:
+    """Name the mistake when ``got`` differs from sign(h) with ties keeping ``old``; None if it does not."""
+    want = _sign_keep(h, old)
+    if torch.equal(got, want):
+        return None
+    ties, rest = h == 0, h != 0
+    if bool(rest.any()) and torch.equal(got[rest], -want[rest]):
+        return f"{where}: the sign is flipped; a neuron takes +1 where its field is positive and -1 where it is negative"
+    if torch.equal(got[rest], want[rest]) and bool(ties.any()):
+        at_ties = got[ties]
+        for value, name in ((0.0, "0 (torch.sign(0) is 0)"), (-1.0, "-1"), (1.0, "+1")):
+            if bool((at_ties == value).all()):
+                return f"{where}: where the field is exactly 0 you set {name}; a tie must keep the neuron's state"
+        return f"{where}: where the field is exactly 0 the neuron must keep its state"
+    return None
+
+
+# --- Exercise: hybrid_step ---------------------------------------------------------------------
+
+def _tie_network(seed: int = 11, n: int = 64, p: int = 12, probes: int = 5):
+    """A random Hebbian network (N J = xi xi^T - p I) with neuron 0 disconnected, so its field is
+    exactly 0 in every probe (a tie, guaranteed), and random states far from any fixed point."""
     gen = torch.Generator().manual_seed(seed)
-    xi = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).double()
+    xi = _pm1(gen, n, p)
     nj = xi @ xi.T - p * torch.eye(n, dtype=torch.float64)
-    s = (torch.randint(0, 2, (n, probes), generator=gen) * 2 - 1).double()  # far from any fixed point
-    return xi, nj, s
+    nj[0, :] = nj[:, 0] = 0.0
+    return nj, _pm1(gen, n, probes)
+
+
+def _all_unstable(n: int = 64, probes: int = 3):
+    """N J = -(all-ones - I) and S = +1 everywhere: every neuron's field is -(N - 1), so every
+    neuron that is updated flips. The number of flipped rows is the number of rows updated."""
+    nj = -(torch.ones(n, n, dtype=torch.float64) - torch.eye(n, dtype=torch.float64))
+    return nj, torch.ones(n, probes, dtype=torch.float64)
+
+
+def hybrid_cases():
+    """The cases check_hybrid_step uses, for tests: [(NJ, S, k), ...]."""
+    nj, s = _tie_network()
+    return [(nj, s, 1.0), (nj, s, 0.25), (*_all_unstable(), 0.45), (*_all_unstable(), 1 / 64)]
 
 
 def check_hybrid_step(fn: Callable) -> bool:
-    """``fn(NJ, S, k, gen)`` must update a random subset of round(k N) neurons at once (sign rule,
-    ties keep), leave the others alone, return a new tensor, and draw the subset from ``gen``."""
+    """``fn(NJ, S, k, gen)`` must update a random subset of round(k N) neurons (at least 1) at once,
+    the same subset for every probe, drawn from ``gen``: each takes the sign of its field from the
+    old state, a field of exactly 0 keeps the state; the others stay; a new tensor is returned."""
     r = _Report("hybrid_step")
-    _xi, nj, s = _small_network()
+    nj, s = _tie_network()
+    n = s.shape[0]
     before = s.clone()
-    full = _call(r, fn, nj, s, 1.0, torch.Generator().manual_seed(0))
+    full = _run(r, fn, "k = 1", nj, s, 1.0, torch.Generator().manual_seed(0))
     if full is None:
         return r.done()
     r.check(torch.equal(s, before), "the input state is left unchanged", "the input S was modified in place: clone it first")
-    r.check(torch.equal(torch.as_tensor(full, dtype=torch.float64), _sign_keep(nj @ before, before)),
-            "k = 1 is the synchronous update", "k = 1 should update every neuron at once: sign(NJ S), ties keep their state")
-    part = _call(r, fn, nj, before.clone(), 0.25, torch.Generator().manual_seed(1))
-    if part is not None:
-        part = torch.as_tensor(part, dtype=torch.float64)
-        changed_rows = (part != before).any(1)
-        r.check(int(changed_rows.sum()) <= 16, "k = 0.25 changes at most round(k N) = 16 of 64 neurons",
-                f"{int(changed_rows.sum())} of 64 neurons changed with k = 0.25; only a random subset of 16 may update")
-        target = _sign_keep(nj @ before, before)
-        r.check(bool((part[changed_rows] == target[changed_rows]).all()), "updated neurons follow the sign of their field",
-                "a neuron changed to the wrong value: it must take the sign of its field computed from the old state")
-        again = _call(r, fn, nj, before.clone(), 0.25, torch.Generator().manual_seed(1))
-        other = _call(r, fn, nj, before.clone(), 0.25, torch.Generator().manual_seed(2))
+    full = _as_matrix(r, full, tuple(s.shape), "the new state")
+    if full is None:
+        return r.done()
+    h = nj @ before
+    wrong = _what_went_wrong_with_signs(full, h, before, "k = 1")
+    if wrong is None and not torch.equal(full, _sign_keep(h, before)):
+        wrong = "k = 1 should update every neuron at once: S_i = sign(h_i) for all i, h = NJ S from the old state"
+    r.check(wrong is None, "k = 1 is the synchronous update (ties keep their state)", wrong or "")
+
+    part = _run(r, fn, "k = 0.25", nj, before.clone(), 0.25, torch.Generator().manual_seed(1))
+    if part is not None and (part := _as_matrix(r, part, tuple(s.shape), "the new state")) is not None:
+        changed = (part != before).any(1)
+        r.check(int(changed.sum()) <= 16, "k = 0.25 changes at most round(k N) = 16 of 64 neurons",
+                f"{int(changed.sum())} of 64 neurons changed with k = 0.25; only a random subset of 16 may update")
+        moved, target = part != before, _sign_keep(h, before)
+        if bool((moved & (h == 0)).any()):
+            r.check(False, "", "k = 0.25: a neuron whose field is exactly 0 changed; a tie keeps the neuron's state")
+        else:
+            r.check(bool((part[moved] == target[moved]).all()), "updated neurons follow the sign of their field",
+                    "k = 0.25: a neuron changed to a value other than the sign of its field computed from the old "
+                    "state (compute the fields of the whole subset first, then set them)")
+        again = _run(r, fn, "k = 0.25", nj, before.clone(), 0.25, torch.Generator().manual_seed(1))
+        other = _run(r, fn, "k = 0.25", nj, before.clone(), 0.25, torch.Generator().manual_seed(2))
         if again is not None and other is not None:
             r.check(torch.equal(torch.as_tensor(again, dtype=torch.float64), part) and
                     not torch.equal(torch.as_tensor(other, dtype=torch.float64), part),
-                    "the subset comes from the generator", "the random subset must be drawn with the given generator")
+                    "the subset comes from the generator", "the random subset must be drawn with the given generator gen")
+
+    shared = True
+    for k, label, size in ((0.45, "k = 0.45", 29), (1 / 64, "k = 1/N", 1)):  # every updated neuron flips: count them
+        nj_u, s_u = _all_unstable()
+        got = _run(r, fn, label, nj_u, s_u.clone(), k, torch.Generator().manual_seed(3))
+        if got is None or (got := _as_matrix(r, got, tuple(s_u.shape), "the new state")) is None:
+            continue
+        if not torch.equal(got, got[:, :1].expand_as(got)):
+            shared = r.check(False, "", "the probes were updated on different neurons: draw one subset per step and use "
+                                        "it for every column")
+            continue
+        c = int((got[:, 0] == -1).sum())
+        if c == size:
+            r.check(True, f"{label}: exactly round(k N) = {size} of 64 neurons updated (every one unstable here, so every one flips)", "")
+        elif c == 0:
+            r.check(False, "", f"{label}: no neuron changed, yet every chosen neuron has S_i = +1 and field -(N - 1) < 0: "
+                               f"all round(k N) = {size} must flip to -1")
+        elif c < size and c == int(k * n):
+            r.check(False, "", f"{label}: you updated int(k N) = {c} neurons; use round(k N) = {size}")
+        elif c < size:
+            r.check(False, "", f"{label}: only {c} of the round(k N) = {size} chosen neurons changed, yet every neuron "
+                               "is unstable here and must flip: did you update only part of the subset, or draw "
+                               "neurons with replacement (the same one twice)? torch.randperm gives distinct ones")
+        else:
+            r.check(False, "", f"{label}: {c} neurons changed; only a random subset of round(k N) = {size} may update")
+    if shared:
+        r.check(True, "one subset per step, the same for every probe", "")
     return r.done()
 
 
+# --- Exercise: classify_ending -------------------------------------------------------------------
+
+def ending_cases(n: int = 24, seed: int = 4):
+    """(name, states, expected verdict, what a wrong verdict means) for check_classify_ending."""
+    gen = torch.Generator().manual_seed(seed)
+    a = _pm1(gen, n)
+    b, c = a.clone(), a.clone()
+    b[:3] *= -1           # B differs from A in 3 neurons
+    c[2:7] *= -1          # C differs from A in 5 neurons, and shares neuron 2's flip with B
+    repeat = "a state that does not change, S(t+1) = S(t), is a fixed point, even though S(t+1) = S(t-1) holds too: test 'fixed' first"
+    equal_all = "two states are equal only if every neuron agrees (torch.equal, or (a == b).all())"
+    back_two = "compare the last state with the one two steps back, S(t-1), not with the first state of the list"
+    return [
+        ("[C, A, A]", [c, a, a], "fixed", repeat),
+        ("[A, A, A]", [a, a, a], "fixed", repeat),
+        ("[A, A]", [a, a], "fixed", "two equal states in a row: a fixed point"),
+        ("[A, B, A]", [a, b, a], "2-cycle", "A -> B -> A: the deterministic rule repeats A, B forever, a 2-cycle"),
+        ("[C, B, A, B, A]", [c, b, a, b, a], "2-cycle", back_two),
+        ("[A, B, C]", [a, b, c], "still moving", equal_all),
+        ("[A, B, C, A]", [a, b, c, a], "still moving", back_two),
+        ("[A, B]", [a, b], "still moving", "with two different states and nothing before them, the probe is still moving"),
+    ]
+
+
+def check_classify_ending(fn: Callable) -> bool:
+    """``fn(states)`` gets the states of one probe under a deterministic rule, oldest first (a list
+    of 1-D tensors, or a (T, N) tensor) and must return "fixed" if the last state repeats the one
+    before, "2-cycle" if it repeats the one two steps back, else "still moving"."""
+    r = _Report("classify_ending")
+    for name, states, want, why in ending_cases():
+        got = _run(r, fn, name, [s.clone() for s in states])
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if got is None:
+            continue
+        if not isinstance(got, str) or got not in ENDINGS:
+            r.check(False, "", f"{name}: returned {got!r}; return one of the strings {', '.join(map(repr, ENDINGS))}")
+            continue
+        r.check(got == want, f"{name} -> {want!r}", f"{name}: you said {got!r}, but it is {want!r}: {why}")
+    # the same trajectory as one (T, N) tensor of int8, as the notebook's records store it
+    stacked = torch.stack(ending_cases()[4][1]).to(torch.int8)
+    got = _run(r, fn, "a (T, N) tensor", stacked)
+    if got is not None:
+        r.check(got == "2-cycle", "works on a (T, N) int8 tensor as well as on a list",
+                f"for the same trajectory as a (T, N) int8 tensor you said {got!r}: index states[-1], states[-2], states[-3]")
+    return r.done()
+
+
+# --- Exercise: jacobi_iteration ------------------------------------------------------------------
+
+def jacobi_cases():
+    """[(xi, S, m), ...] for check_jacobi_iteration. The second case has m unrelated to S and
+    fields xi m of exactly 0 on about half the neurons (ties, guaranteed)."""
+    gen = torch.Generator().manual_seed(5)
+    n, p = 64, 12
+    xi = _pm1(gen, n, p)
+    s = _pm1(gen, n, 5)
+    xi2 = _pm1(gen, n, 2)
+    s2 = _pm1(gen, n, 3)
+    m2 = torch.tensor([[0.25, -0.5, 0.125], [0.25, 0.5, -0.125]], dtype=torch.float64)  # xi_1 m_1 + xi_2 m_2 = 0 or +-2 m
+    return [(xi, s, xi.T @ s / n), (xi2, s2, m2)]
+
+
 def check_jacobi_iteration(fn: Callable) -> bool:
-    """``fn(xi, S, m)`` must update both layers of the bipartite network from the *old* values:
-    S' = sign(xi m) (ties keep), m' = xi^T S / N. Two such iterations equal one even-odd iteration."""
+    """``fn(xi, S, m)`` must update both layers of the bipartite network from the *old* values and
+    return the tuple (S_new, m_new): S_new = sign(xi m) (ties keep S), m_new = xi^T S / N."""
     r = _Report("jacobi_iteration")
-    xi, _nj, s = _small_network(seed=5)
-    n = xi.shape[0]
-    m = xi.T @ s / n
-    out = _call(r, fn, xi, s.clone(), m.clone())
-    if out is None:
-        return r.done()
-    if not r.check(isinstance(out, tuple) and len(out) == 2, "returns (S_new, m_new)", "return a pair (S_new, m_new)"):
-        return r.done()
-    s1, m1 = (torch.as_tensor(x, dtype=torch.float64) for x in out)
-    r.check(torch.equal(s1, _sign_keep(xi @ m, s)), "neurons: S' = sign(xi m) from the old memories",
-            "S_new is wrong: every neuron takes the sign of sum_mu xi_i^mu m_mu, with the OLD m (ties keep)")
-    r.check(torch.allclose(m1, xi.T @ s / n), "memories: m' = xi^T S / N from the old neurons",
-            "m_new is wrong: it must use the OLD S (that is what makes it Jacobi, not even-odd)")
-    out2 = _call(r, fn, xi, s1, m1)
-    if out2 is not None:
-        even_odd = _sign_keep(xi @ (xi.T @ s / n), s1)
-        r.check(torch.equal(torch.as_tensor(out2[0], dtype=torch.float64), even_odd),
-                "two Jacobi iterations = one even-odd iteration", "after two iterations S should equal sign(xi xi^T S / N)")
+    for case, (xi, s, m) in enumerate(jacobi_cases()):
+        n = xi.shape[0]
+        out = _run(r, fn, f"case {case + 1}", xi.clone(), s.clone(), m.clone())
+        if out is None:
+            return r.done()
+        if isinstance(out, list):
+            r.check(False, "", "you returned a list; return the tuple (S_new, m_new)")
+            return r.done()
+        if not (isinstance(out, tuple) and len(out) == 2):
+            r.check(False, "", f"return the tuple (S_new, m_new); got {type(out).__name__}")
+            return r.done()
+        if case == 0:
+            r.check(True, "returns the tuple (S_new, m_new)", "")
+        s1 = _as_matrix(r, out[0], tuple(s.shape), "S_new (the first element)")
+        m1 = _as_matrix(r, out[1], tuple(m.shape), "m_new (the second element)")
+        if s1 is None or m1 is None:
+            return r.done()
+        h = xi @ m
+        wrong = _what_went_wrong_with_signs(s1, h, s, "S_new")
+        if wrong is None and not torch.equal(s1, _sign_keep(h, s)):
+            if torch.equal(s1, _sign_keep(xi @ (xi.T @ s / n), s)):
+                wrong = "S_new was computed from a new m = xi^T S / N; Jacobi uses the m it was given (the old one)"
+            else:
+                wrong = "S_new is wrong: every neuron takes the sign of sum_mu xi_i^mu m_mu, with the old m (ties keep)"
+        r.check(wrong is None, f"case {case + 1}: neurons S' = sign(xi m) from the old memories" +
+                (", ties keep their state" if bool((h == 0).any()) else ""), wrong or "")
+        want = xi.T @ s / n
+        if torch.allclose(m1, want):
+            r.check(True, f"case {case + 1}: memories m' = xi^T S / N from the old neurons", "")
+            continue
+        raw = xi.T @ s
+        named = [(raw / (n - 1), "m_new is divided by N - 1; the overlap is m_mu = (1/N) sum_i xi_i^mu S_i: divide by N"),
+                 (raw / xi.shape[1], "m_new is divided by p (the number of patterns); divide by N, the number of neurons"),
+                 (raw, "m_new is N times too large: divide xi^T S by N"),
+                 (xi.T @ s1 / n, "m_new uses the NEW S; Jacobi computes both layers from the old values (using the new S is even-odd)"),
+                 (m, "m_new equals the m you were given: compute it from S")]
+        r.check(False, "", next((msg for value, msg in named if torch.allclose(m1, value)),
+                                "m_new is wrong: m_new = xi^T S / N, with the old S"))
+    xi, s, m = jacobi_cases()[0]
+    first = fn(xi, s, m)
+    second = _run(r, fn, "a second iteration", xi, torch.as_tensor(first[0], dtype=torch.float64), torch.as_tensor(first[1], dtype=torch.float64))
+    if second is not None:
+        even_odd = _sign_keep(xi @ (xi.T @ s / xi.shape[0]), torch.as_tensor(first[0], dtype=torch.float64))
+        r.check(torch.equal(torch.as_tensor(second[0], dtype=torch.float64), even_odd),
+                "two Jacobi iterations contain one even-odd iteration", "after two iterations S should equal sign(xi xi^T S / N)")
     return r.done()
