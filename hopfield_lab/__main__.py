@@ -32,9 +32,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--dense-max", type=int, default=8000, help="largest N also timed with the dense algorithm")
     bench.add_argument("--device", choices=("cpu", "cuda", "mps"))
     bench.add_argument("--seed", type=int, default=0)
-    student = sub.add_parser("student", help="write student versions of the notebooks (solutions stubbed)")
+    student = sub.add_parser("student", help="write student versions of the exercise notebooks (nbgrader's release)")
     student.add_argument("--source", default="notebooks", help="folder of the course notebooks")
     student.add_argument("--out", default="student", help="folder to write the student notebooks to")
+    student.add_argument("--course", help="also lay out an nbgrader course directory here: nbgrader_config.py "
+                         "and source/hopfield/ with the exercise notebooks")
     badges = sub.add_parser("badges", help="point every Colab/Binder badge and setup cell at OWNER/REPO")
     badges.add_argument("repository", help="OWNER/REPO of your fork on GitHub")
     badges.add_argument("--root", default=".", help="the course folder (default: here)")
@@ -82,7 +84,7 @@ def _bench(args) -> int:
 
 
 def _badges(args) -> int:
-    from .course import rewrite_repository
+    from .instructor.badges import rewrite_repository
 
     for path in rewrite_repository(args.repository, args.root):
         print(f"rewrote {path}")
@@ -90,10 +92,17 @@ def _badges(args) -> int:
 
 
 def _student(args) -> int:
-    from .student import write_student_versions
+    from .instructor.student import write_student_versions
 
-    for path in write_student_versions(args.source, args.out):
+    try:
+        written = write_student_versions(args.source, args.out, course_dir=args.course)
+    except RuntimeError as err:  # nbgrader refused a notebook: its log says which cell
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for path in written:
         print(f"wrote {path}")
+    if args.course:
+        print(f"nbgrader course directory: {args.course} (next: cd {args.course} && nbgrader generate_assignment hopfield)")
     return 0
 
 

@@ -3,12 +3,9 @@
 ``REPOSITORY`` is the one place that names the course's GitHub repository; the notebooks'
 "Open in Colab" badges and their setup cells carry the same slug, and a test checks that
 they agree. An instructor who forks the course runs ``python -m hopfield_lab badges
-OWNER/REPO`` once to point everything at the fork.
+OWNER/REPO`` once to point everything at the fork (``hopfield_lab.instructor.badges``).
 """
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 from .device import hardware, on_colab
 
@@ -55,34 +52,3 @@ def welcome() -> None:
                      "Runtime > Change runtime type > Hardware accelerator: T4 GPU > Save, "
                      "then run this notebook again from the top.")
     print("\n".join(lines))
-
-
-def rewrite_repository(new: str, root: str | Path = ".") -> list[Path]:
-    """Point the course at repository ``new`` ("OWNER/REPO"), for an instructor's fork.
-
-    Rewrites, under ``root``, the Colab and Binder badges of every notebook (``notebooks/``,
-    ``student/``) and of README.md, the setup cells' ``REPOSITORY`` and this module's
-    ``REPOSITORY``; nothing else changes. Returns the files that changed.
-    """
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", new):
-        raise ValueError(f"repository={new!r} is not allowed; expected OWNER/REPO, e.g. 'my-school/hopfield-lab'")
-    root = Path(root)
-    setting = root / "hopfield_lab" / "course.py"
-    old = re.search(r'^REPOSITORY = "([^"]+)"', setting.read_text(), re.M).group(1)
-    pairs = [(f"github/{old}/blob/", f"github/{new}/blob/"), (f"/v2/gh/{old}/", f"/v2/gh/{new}/"),
-             (f'REPOSITORY = \\"{old}\\"', f'REPOSITORY = \\"{new}\\"'),  # inside notebook JSON
-             (f'REPOSITORY = "{old}"', f'REPOSITORY = "{new}"')]
-    files = [*sorted((root / "notebooks").glob("*.ipynb")), *sorted((root / "student").glob("*.ipynb")),
-             root / "README.md", setting]
-    changed = []
-    for path in files:
-        if not path.exists():
-            continue
-        text = path.read_text()
-        new_text = text
-        for before, after in pairs:
-            new_text = new_text.replace(before, after)
-        if new_text != text:
-            path.write_text(new_text)
-            changed.append(path)
-    return changed

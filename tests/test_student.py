@@ -1,28 +1,121 @@
-"""Student versions: stubs instead of solutions, nothing leaks, and the committed copies are current."""
+"""Student versions: nbgrader's release plus the course's extras, nothing leaks, the committed copies are current."""
 import json
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, ROOT
 from hopfield_lab import course
-from hopfield_lab.student import BEGIN, END, strip_solutions, write_student_versions
+from hopfield_lab.__main__ import main
+from hopfield_lab.instructor.student import (BEGIN, CONFIG, END, STUDENT_NOTE, exercise_notebooks, is_exercise_notebook,
+                                             nbgrader_meta, raises_until_done, write_student_versions)
 
-WITH_EXERCISES = [p for p in NOTEBOOKS if BEGIN in p.read_text()]
+WITH_EXERCISES = exercise_notebooks(ROOT / "notebooks")
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
-def test_strip_solutions_keeps_indentation_and_the_rest():
-    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\nprint(f(1))"
-    out, found = strip_solutions(source)
-    assert found
-    assert out == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\nprint(f(1))"
-    assert strip_solutions("x = 1") == ("x = 1", False)
-    with pytest.raises(ValueError, match="never closed"):
-        strip_solutions(f"{BEGIN}\nx = 1")
+def nbgrader(grade_id, *, solution=False, grade=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def demo_notebook(name="99_demo.ipynb"):
+    """A small exercise notebook with every kind of nbgrader cell the course uses."""
+    new_code, new_md = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    cells = [
+        new_md(f"# 99 - Demo\n\n{course.colab_badge(name)}\n\ngoals"),
+        new_code(f"def double(x):\n    {BEGIN}\n    return 2 * x\n    {END}\n\nprint(double(1))",
+                 metadata=nbgrader("double_solution", solution=True)),
+        new_code("# NBVAL_CHECK_OUTPUT\nassert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-3) == -6\n"
+                 "### END HIDDEN TESTS", metadata=nbgrader("double_test", grade=True, points=2)),
+        new_md("**Think!** Why is 2 x the double of x?"),
+        new_md("Because the model answer says so.", metadata=nbgrader("why_answer", solution=True, grade=True, points=1)),
+        new_code("answer = 42", metadata=nbgrader("answer_solution", solution=True)),
+        new_code("# NBVAL_CHECK_OUTPUT\nprint('done')"),
+    ]
+    cells[6].outputs = [nbformat.v4.new_output("stream", text="done\n")]
+    cells[6].execution_count = 3
+    cells[6].metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00Z"}
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo notebook, its student version and the course directory made by the CLI."""
+    tmp = tmp_path_factory.mktemp("student")
+    (tmp / "notebooks").mkdir()
+    source = demo_notebook()
+    nbformat.write(source, tmp / "notebooks" / "99_demo.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]),
+                   tmp / "notebooks" / "98_no_exercise.ipynb")
+    assert main(["student", "--source", str(tmp / "notebooks"), "--out", str(tmp / "student"),
+                 "--course", str(tmp / "course")]) == 0
+    return tmp, source, nbformat.read(tmp / "student" / "99_demo.ipynb", as_version=4)
+
+
+def test_student_version_is_the_release_with_stubs_no_hidden_tests_and_no_answers(demo):
+    tmp, source, student = demo
+    assert sorted(p.name for p in (tmp / "student").iterdir()) == ["99_demo.ipynb"]  # only notebooks with exercises
+    cells = student.cells
+    assert [c.cell_type for c in cells] == [c.cell_type for c in source.cells]
+    assert cells[1].source == f"def double(x):\n    {STUB.replace(chr(10), chr(10) + '    ')}\n\nprint(double(1))"
+    assert cells[2].source == "assert double(2) == 4"  # hidden tests and the output check are gone
+    assert cells[4].source == "YOUR ANSWER HERE"
+    assert cells[5].source == STUB  # a solution cell without markers is stubbed whole
+    assert cells[6].source == "print('done')" and cells[6].outputs == [] and cells[6].execution_count is None
+    assert all("execution" not in c.metadata for c in cells)
+    assert nbgrader_meta(cells[2])["checksum"] and nbgrader_meta(cells[2])["points"] == 2  # nbgrader's release metadata
+
+
+def test_cells_that_fail_until_done_are_tagged_and_only_those(demo):
+    _, _, student = demo
+    tagged = [i for i, c in enumerate(student.cells) if "raises-exception" in c.metadata.get("tags", [])]
+    assert tagged == [1, 2, 5]  # the stubbed solutions (the def cell calls its stub) and the graded test
+
+
+def test_badge_points_at_the_student_copy_and_the_source_is_untouched(demo):
+    tmp, source, student = demo
+    intro = student.cells[0].source
+    assert intro.startswith("# 99 - Demo (student version)\n")
+    assert course.colab_badge("99_demo.ipynb", folder="student") + STUDENT_NOTE in intro
+    assert nbformat.read(tmp / "notebooks" / "99_demo.ipynb", as_version=4) == source
+
+
+def test_course_directory_holds_the_config_and_the_exercise_notebooks(demo):
+    tmp, source, _ = demo
+    assert (tmp / "course" / "nbgrader_config.py").read_text() == CONFIG.read_text()
+    assert sorted(p.name for p in (tmp / "course" / "source" / "hopfield").iterdir()) == ["99_demo.ipynb"]
+
+
+def test_config_sets_a_long_execute_timeout():
+    from nbgrader.preprocessors import Execute
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
+    assert Execute(config=config).timeout >= 1800  # nbgrader's default, 30 s, stops the course's long cells
+
+
+def test_a_solution_region_outside_a_solution_cell_is_refused_with_the_cell(tmp_path, capsys):
+    nb = demo_notebook()
+    del nb.cells[1].metadata["nbgrader"]
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(nb, tmp_path / "notebooks" / "99_demo.ipynb")
+    assert main(["student", "--source", str(tmp_path / "notebooks"), "--out", str(tmp_path / "student")]) == 2
+    err = capsys.readouterr().err
+    assert "99_demo.ipynb" in err and "Solution region detected in a non-solution cell" in err and "def double" in err
+    assert "Traceback" not in err
 
 
 def test_the_notebooks_with_exercises_are_the_expected_ones():
     assert {p.name[:2] for p in WITH_EXERCISES} >= {"00", "01", "04", "05", "06"}
+    assert all(not is_exercise_notebook(nbformat.read(p, as_version=4)) for p in NOTEBOOKS if p not in WITH_EXERCISES)
 
 
 def test_committed_student_notebooks_are_current(tmp_path):
@@ -33,13 +126,18 @@ def test_committed_student_notebooks_are_current(tmp_path):
         assert json.loads(new.read_text()) == json.loads(old.read_text()), f"{old.name} is stale: run `make student`"
 
 
-def solution_lines(path):
+def hidden_lines(path):
+    """Lines (>= 20 characters) a student must not see: solutions, hidden tests, model answers."""
     lines, inside = [], False
     for cell in nbformat.read(path, as_version=4).cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            lines += [line.strip() for line in cell.source.splitlines() if len(line.strip()) >= 20]
+            continue
         for line in cell.source.splitlines():
-            if line.strip().startswith(BEGIN):
+            if line.strip().startswith((BEGIN, "### BEGIN HIDDEN TESTS")):
                 inside = True
-            elif line.strip().startswith(END):
+            elif line.strip().startswith((END, "### END HIDDEN TESTS")):
                 inside = False
             elif inside and len(line.strip()) >= 20:
                 lines.append(line.strip())
@@ -47,37 +145,22 @@ def solution_lines(path):
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.name)
-def test_no_solution_leaks_and_stub_cells_are_tagged(path):
+def test_nothing_leaks_and_failing_cells_are_tagged(path):
     student = nbformat.read(ROOT / "student" / path.name, as_version=4)
-    code = [c for c in student.cells if c.cell_type == "code"]
-    text = "\n".join(c.source for c in code)
-    assert BEGIN not in text and END not in text and "NBVAL_CHECK_OUTPUT" not in text
-    for line in solution_lines(path):
-        assert line not in text, f"solution line leaked: {line}"
-    for cell in code:
-        assert cell.outputs == []
-        stubbed = "raise NotImplementedError()" in cell.source
-        assert stubbed == ("raises-exception" in cell.metadata.get("tags", [])), cell.source[:60]
+    text = "\n".join(c.source for c in student.cells[1:])
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NBVAL_CHECK_OUTPUT" not in text
+    for line in hidden_lines(path):
+        assert line not in text, f"leaked: {line}"
+    for cell in student.cells:
+        assert cell.get("outputs", []) == []
+        assert raises_until_done(cell) == ("raises-exception" in cell.metadata.get("tags", [])), cell.source[:60]
     assert course.colab_badge(path.name, folder="student") in student.cells[0].source
     assert "student version" in student.cells[0].source
 
 
-def test_student_notebook_drops_solution_markdown_and_clears_outputs():
-    from hopfield_lab.student import student_notebook
-
-    nb = nbformat.v4.new_notebook()
-    intro = nbformat.v4.new_markdown_cell(f"# Title\n\n{course.colab_badge('99_x.ipynb')}\n\ngoals")
-    answer = nbformat.v4.new_markdown_cell("The answer is 42.")
-    answer.metadata["tags"] = ["solution"]
-    task = nbformat.v4.new_code_cell(f"def f():\n    {BEGIN}\n    return 42\n    {END}\nf()")
-    task.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "42"}, execution_count=1)]
-    check = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(f)")
-    nb.cells = [intro, answer, task, check]
-    out = student_notebook(nb, "99_x.ipynb")
-    assert [c.cell_type for c in out.cells] == ["markdown", "code", "code"]
-    assert "The answer is 42." not in json.dumps(out)
-    assert out.cells[1].outputs == [] and out.cells[1].metadata["tags"] == ["raises-exception"]
-    assert "return 42" not in out.cells[1].source and "raise NotImplementedError()" in out.cells[1].source
-    assert out.cells[2].source == "print(f)" and "tags" not in out.cells[2].metadata
-    assert out.cells[0].source.startswith("# Title (student version)\n")
-    assert nb.cells[2].outputs  # the source notebook is left as it was
+def test_instructor_tooling_is_not_in_the_student_namespace():
+    code = ("import sys, hopfield_lab; "
+            "print(sorted(m for m in sys.modules if m.startswith('hopfield_lab.instructor')), "
+            "hasattr(hopfield_lab.course, 'rewrite_repository'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "False"]
