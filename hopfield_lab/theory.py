@@ -7,7 +7,7 @@ noise r from the non-condensed patterns:
 
     m = < tanh(beta (m + sqrt(alpha r) z)) >_z
     q = < tanh^2(beta (m + sqrt(alpha r) z)) >_z
-    r = q / (1 - beta (1 - q))^2
+    r = q / (1 - C)^2,      C = beta (1 - q) = beta < sech^2(beta (m + sqrt(alpha r) z)) >_z
 
 with z a standard Gaussian. At T = 0 they reduce to one equation in y = m / sqrt(2 alpha r):
 
@@ -15,6 +15,17 @@ with z a standard Gaussian. At T = 0 they reduce to one equation in y = m / sqrt
 
 Results: alpha_c = 0.1379 (m = 0.9674 there) at T = 0; the retrieval boundary T_M(alpha);
 the spin-glass line T_g = 1 + sqrt(alpha); and at alpha -> 0 Curie-Weiss, m = tanh(m / T).
+
+How the finite-T equations are solved (and why not by plain iteration): at low T the
+integrands are steps of width T / sigma in z, which a fixed Gauss-Hermite rule misses, and
+near alpha_c the iteration slows down without end. So the Gaussian averages are taken by
+Gauss-Legendre panels that resolve the step wherever it lies, and the equations are
+reduced to one in sigma = sqrt(alpha r): for each sigma the largest root m of the m
+equation is found by Newton's method (the right-hand side is concave in m > 0, so Newton
+from m = 1 descends onto it or proves there is none), and the retrieval state is the
+smallest sigma with sigma = sqrt(alpha q) / (1 - C) on that branch.
+
+Also here: the signal-to-noise estimates of perfect recall [McE87] used in notebook 05.
 """
 from __future__ import annotations
 
@@ -24,8 +35,11 @@ import numpy as np
 
 from ._checks import check_range
 
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(160)  # Gauss-Hermite for the Gaussian measure
-_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(10)
+_Z_MAX = 10.0  # Gaussian weight beyond |z| = 10 is below 1e-22
+_FIXED_BREAKS = np.array([-_Z_MAX, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, _Z_MAX])
+_STEP_BREAKS = np.array([-40.0, -10.0, -3.0, -1.0, 0.0, 1.0, 3.0, 10.0, 40.0])  # in units of T / sigma
+_M_FLOOR = 0.05  # a retrieval overlap below this counts as none (as at T >= T_c for alpha -> 0)
 
 
 def _t0_equation(y: float, alpha: float) -> float:
@@ -65,53 +79,168 @@ def alpha_c_t0(tol: float = 1e-6) -> tuple[float, float]:
     return lo, retrieval_overlap_t0(lo)
 
 
-def rs_solution(alpha: float, temperature: float, m_start: float = 1.0, iterations: int = 4000,
-                tol: float = 1e-11) -> tuple[float, float, float]:
-    """(m, q, r) of the replica-symmetric equations at (alpha, T), iterated from m = q = m_start.
+# --- finite temperature ----------------------------------------------------------------------
 
-    Starting at m = 1 follows the retrieval branch; a result m ~ 0 means no retrieval state
-    exists there. Uses damped fixed-point iteration and Gauss-Hermite quadrature.
+def _gaussian_averages(m, sigma, beta: float):
+    """<tanh x>, <tanh^2 x> and C = beta <sech^2 x> over z ~ N(0, 1), x = beta (m + sigma z).
+
+    ``m`` and ``sigma`` are 1-d arrays of equal length (one average per pair). The z axis is
+    cut into Gauss-Legendre panels at fixed points (for the Gaussian) and around the step
+    of tanh at z0 = -m / sigma, whose width is T / sigma (for the integrand), so the
+    averages stay accurate from T -> 0 to high T.
+    """
+    m, sigma = np.atleast_1d(np.asarray(m, float)), np.atleast_1d(np.asarray(sigma, float))
+    sigma = np.maximum(sigma, 1e-300)
+    z0 = -m / sigma
+    width = 1.0 / (beta * sigma)
+    breaks = np.concatenate([np.broadcast_to(_FIXED_BREAKS, (m.size, _FIXED_BREAKS.size)),
+                             np.clip(z0[:, None] + _STEP_BREAKS[None, :] * np.minimum(width, 1e3)[:, None],
+                                     -_Z_MAX, _Z_MAX)], axis=1)
+    breaks.sort(axis=1)
+    left, right = breaks[:, :-1, None], breaks[:, 1:, None]
+    half = 0.5 * (right - left)
+    z = (left + half * (1.0 + _GL_NODES)).reshape(m.size, -1)
+    w = (half * _GL_WEIGHTS).reshape(m.size, -1) * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    x = beta * (m[:, None] + sigma[:, None] * z)
+    e = np.exp(-2.0 * np.abs(x))
+    tanh = np.sign(x) * (1.0 - e) / (1.0 + e)
+    sech2 = 4.0 * e / (1.0 + e) ** 2
+    t_mean = (w * tanh).sum(1)
+    s_mean = (w * sech2).sum(1)
+    return t_mean, 1.0 - s_mean, beta * s_mean
+
+
+def _largest_overlap(sigma, beta: float, iterations: int = 100):
+    """For each sigma: the largest root m of m = <tanh(beta (m + sigma z))> (0 where none), with q and C there.
+
+    The right-hand side g(m) is increasing and concave for m > 0 (its second derivative is the
+    Gaussian average of the odd function tanh'', negative on the side the Gaussian leans to), so
+    Newton's method from m = 1 descends monotonically onto the largest root; if g' reaches 1
+    first, there is no positive root.
+    """
+    sigma = np.atleast_1d(np.asarray(sigma, float))
+    m = np.ones_like(sigma)
+    alive = np.ones(sigma.shape, bool)
+    for _ in range(iterations):
+        g, q, slope = _gaussian_averages(m, sigma, beta)
+        residual = g - m
+        alive &= slope < 1.0
+        step = np.where(alive, residual / np.where(alive, 1.0 - slope, 1.0), 0.0)
+        m = np.where(alive, m + step, 0.0)
+        alive &= m > 0
+        m = np.where(alive, m, 0.0)
+        if np.all(np.abs(step) < 1e-13):
+            break
+    g, q, slope = _gaussian_averages(m, sigma, beta)
+    return m, q, slope
+
+
+def _sigma_mismatch(sigma, alpha: float, beta: float):
+    """sqrt(alpha q) / (1 - C) - sigma on the retrieval branch (+inf where C >= 1, NaN where m = 0)."""
+    m, q, c = _largest_overlap(sigma, beta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(c < 1.0, np.sqrt(alpha * q) / (1.0 - c) - sigma, np.inf)
+    return np.where(m > _M_FLOOR, gap, np.nan), m, q
+
+
+def _retrieval_state(alpha: float, temperature: float, refine: bool = True):
+    """(m, q, r) of the retrieval state at (alpha, T > 0), or None if there is none."""
+    beta = 1.0 / temperature
+    if alpha == 0:
+        m = curie_weiss_overlap(temperature)
+        return (m, m * m, 1.0) if m > _M_FLOOR else None
+    scale = math.sqrt(alpha)
+    sigmas = scale * np.geomspace(1e-3, 30.0, 81)
+    gap, _, _ = _sigma_mismatch(sigmas, alpha, beta)
+    valid = ~np.isnan(gap)
+    if not valid[0]:
+        return None
+    last = int(np.argmin(valid)) if not valid.all() else len(sigmas)  # the branch ends where m vanishes
+    gap, sigmas = gap[:last], sigmas[:last]
+    below = np.nonzero(gap <= 0)[0]
+    if below.size == 0:
+        # no crossing on the grid: the minimum may still dip below 0 between grid points
+        # (near tangency, i.e. close to T_M); look closer only where it comes near 0
+        i = int(np.argmin(gap))
+        if gap[i] > 0.05 * sigmas[i]:
+            return None
+        lo, hi = sigmas[max(i - 1, 0)], sigmas[min(i + 1, len(sigmas) - 1)]
+        for _ in range(30):  # golden-section search for the minimum of the gap
+            a, b = hi - 0.618 * (hi - lo), lo + 0.618 * (hi - lo)
+            ga, gb = np.nan_to_num(_sigma_mismatch(np.array([a, b]), alpha, beta)[0], nan=np.inf)
+            if min(ga, gb) <= 0:
+                lo_root, hi_root = sigmas[max(i - 1, 0)], (a if ga <= 0 else b)
+                break
+            if ga < gb:
+                hi = b
+            else:
+                lo = a
+        else:
+            return None
+    else:
+        j = int(below[0])
+        if j == 0:
+            return None
+        lo_root, hi_root = sigmas[j - 1], sigmas[j]
+    if refine:
+        for _ in range(60):
+            mid = 0.5 * (lo_root + hi_root)
+            g = _sigma_mismatch(np.array([mid]), alpha, beta)[0][0]
+            if g > 0:
+                lo_root = mid
+            else:
+                hi_root = mid
+    sigma = 0.5 * (lo_root + hi_root)
+    _, m, q = _sigma_mismatch(np.array([sigma]), alpha, beta)
+    return float(m[0]), float(q[0]), float(sigma * sigma / alpha)
+
+
+def rs_solution(alpha: float, temperature: float) -> tuple[float, float, float]:
+    """(m, q, r) of the replica-symmetric equations at (alpha, T > 0): the retrieval state if one exists.
+
+    Where there is no retrieval state, m = 0 and (q, r) are those of the symmetric state
+    (q > 0, the spin glass, below T_g = 1 + sqrt(alpha); q = r = 0, the paramagnet, above), found by
+    damped iteration.
     """
     check_range("alpha", alpha, 0.0, None)
     check_range("temperature", temperature, 0.0, None, low_open=True)
-    beta = 1.0 / temperature
-    m, q = m_start, m_start
-    r = 1.0
-    for _ in range(iterations):
-        field = beta * (m + math.sqrt(alpha * r) * _NODES)
-        t = np.tanh(field)
-        m_new = float(_WEIGHTS @ t)
-        q_new = float(_WEIGHTS @ (t * t))
-        denominator = 1.0 - beta * (1.0 - q_new)
-        r_new = q_new / denominator**2 if denominator > 1e-9 else 1e9
-        if abs(m_new - m) + abs(q_new - q) < tol:
-            m, q, r = m_new, q_new, r_new
+    state = _retrieval_state(alpha, temperature)
+    if state is not None:
+        return state
+    beta, q, r = 1.0 / temperature, 1.0, 1.0
+    for _ in range(5000):
+        _, q_new, c = _gaussian_averages(np.zeros(1), np.array([math.sqrt(alpha * r)]), beta)
+        q_new, c = float(q_new[0]), float(c[0])
+        r_new = q_new / (1.0 - c) ** 2 if c < 1.0 - 1e-9 else 1e9
+        if abs(q_new - q) < 1e-12:
             break
-        m, q, r = 0.5 * (m + m_new), 0.5 * (q + q_new), 0.5 * (r + r_new)
-    return m, q, r
+        q, r = 0.5 * (q + q_new), 0.5 * (r + r_new)
+    return 0.0, q, r
 
 
 def retrieval_overlap(alpha: float, temperature: float) -> float:
     """Retrieval overlap m(alpha, T) from the RS equations (0 where there is no retrieval state)."""
+    check_range("alpha", alpha, 0.0, None)
+    check_range("temperature", temperature, 0.0, None)
     if temperature == 0:
         return retrieval_overlap_t0(alpha) if alpha > 0 else 1.0
-    m = rs_solution(alpha, temperature)[0]
-    return m if m > 0.05 else 0.0
+    state = _retrieval_state(alpha, temperature)
+    return 0.0 if state is None else state[0]
 
 
 def retrieval_boundary(alpha: float, tol: float = 1e-4) -> float:
     """T_M(alpha): the highest temperature at which the retrieval state exists (bisection in T).
 
     Reference values: T_M(0.01) = 0.801, T_M(0.05) = 0.542, T_M(0.10) = 0.315, T_M(0.13) = 0.149;
-    near alpha = 0, T_M ~ 1 - 1.95 sqrt(alpha); T_M = 0 at alpha_c.
+    near alpha = 0, T_M ~ 1 - 1.95 sqrt(alpha); T_M = 0 at alpha_c = 0.1379.
     """
     check_range("alpha", alpha, 0.0, None, low_open=True)
     if retrieval_overlap_t0(alpha) == 0:
         return 0.0
-    lo, hi = 1e-3, 1.0
+    lo, hi = 0.0, 1.0
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
-        if retrieval_overlap(alpha, mid) > 0:
+        if _retrieval_state(alpha, mid, refine=False) is not None:
             lo = mid
         else:
             hi = mid
@@ -125,16 +254,82 @@ def spin_glass_temperature(alpha: float) -> float:
 
 
 def curie_weiss_overlap(temperature: float) -> float:
-    """The positive solution of m = tanh(m / T) (alpha -> 0); 0 for T >= T_c = 1."""
+    """The positive solution of m = tanh(m / T) (alpha -> 0); 0 for T >= T_c = 1.
+
+    Newton's method from m = 1 (tanh(m / T) - m is concave for m > 0), so it converges in a few
+    steps even close to T_c, where plain iteration m <- tanh(m / T) slows down without end.
+    """
     check_range("temperature", temperature, 0.0, None)
     if temperature >= 1.0:
         return 0.0
     if temperature == 0:
         return 1.0
     m = 1.0
-    for _ in range(10000):
-        m_new = math.tanh(m / temperature)
-        if abs(m_new - m) < 1e-14:
+    for _ in range(200):
+        t = math.tanh(m / temperature)
+        step = (t - m) / (1.0 - (1.0 - t * t) / temperature)
+        m += step
+        if abs(step) < 1e-15:
             break
-        m = m_new
-    return m_new
+    return m
+
+
+# --- perfect recall: the signal-to-noise estimates of [McE87] (notebook 05) -----------------------
+
+def crosstalk_variance(n: int, p: int) -> float:
+    """Variance of the crosstalk on one bit, in units of the signal: (p - 1) / N.
+
+    Bit i of pattern nu sees the field xi_i^nu h_i = (N - 1) + C with W = xi xi^T - p I; the
+    crosstalk C sums (N - 1)(p - 1) independent +/-1 terms, so C / N has mean 0 and variance
+    (N - 1)(p - 1) / N^2, which is (p - 1) / N to leading order (the signal (N - 1) / N is 1).
+    """
+    check_range("n", n, 2, None, integer=True)
+    check_range("p", p, 1, None)
+    return (p - 1) / n
+
+
+def bit_error_probability(n: int, p: float) -> float:
+    """P(a stored bit is unstable) in the Gaussian approximation: P(z > 1 / sigma) = erfc(1 / (sigma sqrt 2)) / 2,
+    with sigma^2 = (p - 1) / N the crosstalk variance (0 for a single pattern)."""
+    check_range("n", n, 2, None, integer=True)
+    check_range("p", p, 1, None)
+    if p == 1:
+        return 0.0
+    return 0.5 * math.erfc(math.sqrt(n / (p - 1)) / math.sqrt(2.0))
+
+
+def exact_recall_probability(n: int, p: float, all_patterns: bool = True) -> float:
+    """P(every bit of all p patterns, or of one given pattern, is stable), treating the N p (or N)
+    bits as independent rare events: exp(-(expected number of unstable bits))."""
+    bits = n * p if all_patterns else n
+    return math.exp(-bits * bit_error_probability(n, p))
+
+
+def union_bound_capacity(n: int, all_patterns: bool = True, expected_errors: float = 1.0) -> float:
+    """The p at which the expected number of unstable bits reaches ``expected_errors``:
+    N p P_bit(N, p) = 1 (all patterns) or N P_bit(N, p) = 1 (one given pattern), by bisection.
+
+    To leading order in ln N the solutions are N / (4 ln N) and N / (2 ln N) [McE87]; at any
+    finite N they are larger, since ln(N p) < 2 ln N and the tail has a prefactor < 1.
+    """
+    check_range("n", n, 3, None, integer=True)
+    check_range("expected_errors", expected_errors, 0.0, None, low_open=True)
+    bits = (lambda p: n * p) if all_patterns else (lambda p: n)
+    lo, hi = 1.0, float(n)
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if bits(mid) * bit_error_probability(n, mid) < expected_errors:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def one_pattern_exact_leading_order(n: float) -> float:
+    """Leading-order P(one given pattern is exact) at p = N / (2 ln N): exp(-1 / sqrt(4 pi ln N)).
+
+    From N P_bit with sigma^2 = p / N = 1 / (2 ln N) and the tail P(z > x) ~ e^{-x^2/2} / (x sqrt(2 pi)):
+    N e^{-ln N} / sqrt(4 pi ln N). It rises only from 0.88 at N = 100 to 0.91 at N = 10^4.
+    """
+    check_range("n", n, 2, None)
+    return math.exp(-1.0 / math.sqrt(4.0 * math.pi * math.log(n)))

@@ -1,6 +1,8 @@
 """hopfield_lab.theory against published values of the replica-symmetric theory [AGS87]."""
 import math
 
+import numpy as np
+
 import pytest
 
 from hopfield_lab import theory as th
@@ -43,3 +45,97 @@ def test_spin_glass_line_and_finite_t_overlap():
 def test_bad_input():
     with pytest.raises(ValueError, match="alpha=-0.1"):
         th.retrieval_overlap_t0(-0.1)
+
+
+# --- the finite-temperature solver near alpha_c and at low T -----------------------------------
+
+@pytest.mark.parametrize("alpha", [0.05, 0.10, 0.13, 0.137])
+def test_finite_t_overlap_approaches_the_t0_solution(alpha):
+    assert th.retrieval_overlap(alpha, 0.002) == pytest.approx(th.retrieval_overlap_t0(alpha), abs=2e-3)
+
+
+def test_retrieval_just_below_alpha_c_at_low_temperature():
+    # the old iteration lost the retrieval state here while finding one at 0.145 > alpha_c
+    for t in (0.005, 0.01, 0.02):
+        assert th.retrieval_overlap(0.1379, t) == pytest.approx(0.97, abs=0.01)
+    t_m = th.retrieval_boundary(0.1379)
+    assert 0.0 < t_m < th.retrieval_boundary(0.135) < th.retrieval_boundary(0.13)
+
+
+@pytest.mark.parametrize("t", [0.001, 0.01, 0.05, 0.1, 0.3])
+def test_no_retrieval_above_alpha_c_at_any_temperature(t):
+    assert th.retrieval_overlap(0.145, t) == 0.0
+    assert th.retrieval_overlap(0.2, t) == 0.0
+
+
+def test_retrieval_boundary_falls_with_load_and_vanishes_at_alpha_c():
+    alphas = [0.005, 0.02, 0.05, 0.08, 0.11, 0.13, 0.137]
+    t_m = [th.retrieval_boundary(a, tol=1e-3) for a in alphas]
+    assert all(a > b for a, b in zip(t_m, t_m[1:]))
+    assert th.retrieval_boundary(0.139) == 0.0
+
+
+def test_rs_solution_satisfies_its_equations():
+    m, q, r = th.rs_solution(0.05, 0.4)
+    beta = 1 / 0.4
+    z, w = np.polynomial.hermite_e.hermegauss(200)
+    w = w / w.sum()
+    t = np.tanh(beta * (m + math.sqrt(0.05 * r) * z))
+    assert m == pytest.approx(float(w @ t), abs=1e-6)
+    assert q == pytest.approx(float(w @ t**2), abs=1e-6)
+    assert r == pytest.approx(q / (1 - beta * (1 - q)) ** 2, rel=1e-5)
+
+
+def test_rs_solution_without_retrieval():
+    m, q, r = th.rs_solution(0.05, 1.5)  # above T_g = 1.22: paramagnet
+    assert m == 0.0 and q == pytest.approx(0.0, abs=1e-8)
+    m, q, r = th.rs_solution(0.05, 0.8)  # between T_M and T_g: spin glass
+    assert m == 0.0 and q > 0.05
+
+
+def test_curie_weiss_solves_its_equation_near_t_c():
+    for t in (0.99, 0.999):
+        m = th.curie_weiss_overlap(t)
+        assert m > 0 and m == pytest.approx(math.tanh(m / t), abs=1e-12)
+        assert m == pytest.approx(math.sqrt(3 * (1 - t)), rel=0.05)
+
+
+# --- perfect recall (notebook 05) -----------------------------------------------------------------
+
+def test_crosstalk_variance_and_bit_error():
+    assert th.crosstalk_variance(1000, 101) == pytest.approx(0.1)
+    assert th.bit_error_probability(1000, 1) == 0.0
+    # 1 / sigma = 2: the one-sided Gaussian tail P(z > 2)
+    assert th.bit_error_probability(400, 101) == pytest.approx(0.02275, abs=1e-5)
+
+
+def test_measured_crosstalk_matches_the_theory():
+    import torch
+
+    from hopfield_lab import random_patterns
+
+    n, p = 400, 41
+    xi = random_patterns(n, p, seed=3, dtype=torch.float64)
+    aligned = xi * (xi @ (xi.T @ xi) - p * xi)
+    crosstalk = aligned / n - (n - 1) / n
+    assert float(crosstalk.var()) == pytest.approx(th.crosstalk_variance(n, p), rel=0.05)
+
+
+@pytest.mark.parametrize("n", [100, 1000, 10**4, 10**6])
+def test_union_bound_capacity_solves_its_equation_and_tends_to_the_leading_order(n):
+    p_all, p_one = th.union_bound_capacity(n), th.union_bound_capacity(n, all_patterns=False)
+    assert n * p_all * th.bit_error_probability(n, p_all) == pytest.approx(1.0, rel=1e-6)
+    assert n * th.bit_error_probability(n, p_one) == pytest.approx(1.0, rel=1e-6)
+    assert n / (4 * math.log(n)) < p_all < p_one
+    assert p_one > n / (2 * math.log(n))
+
+
+def test_union_bound_ratio_to_the_leading_order_falls_slowly():
+    ratios = [th.union_bound_capacity(n) / (n / (4 * math.log(n))) for n in (10**2, 10**4, 10**8, 10**16)]
+    assert all(a > b > 1 for a, b in zip(ratios, ratios[1:]))
+
+
+def test_one_pattern_exact_probability():
+    assert th.one_pattern_exact_leading_order(1000) == pytest.approx(0.898, abs=1e-3)
+    assert th.one_pattern_exact_leading_order(1e4) == pytest.approx(0.911, abs=1e-3)
+    assert th.exact_recall_probability(1000, 1) == 1.0
