@@ -112,6 +112,8 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     remaining = active.numel() > 0 and t == steps
     _finish_bar(bar, steps, t, remaining)
     steps_run = steps if (any_cycle or remaining) else t
+    if remaining and deterministic:  # a 2-cycle that shows up in the very last step
+        rec.two_cycle[active[cycle].cpu()] = True
     return rec.finish(steps_run, active if remaining else None, S if remaining else None, clock["seconds"], params)
 
 

@@ -1,0 +1,169 @@
+"""The engine against the independent reference (tests/reference.py): bit for bit, every rule.
+
+Same overlaps at every step, the same convergence counts, the same 2-cycles and final
+states, energies to 1e-12, for every update rule, T = 0 and T > 0, both tie rules,
+lam in {0, 0.25, 0.5, 1, 2}, odd and even N.
+"""
+import pytest
+import torch
+
+from hopfield_lab import dynamics, trajectory
+from hopfield_lab.dynamics import evolve, simulate
+from hopfield_lab.patterns import corrupt, random_patterns
+from reference import reference_run
+
+RULES = [("sync", {}), ("even-odd", {}), ("hybrid", {"k": 0.3}), ("hybrid", {"k": 1.0}),
+         ("blocks", {"blocks": 2}), ("blocks", {"blocks": 7}), ("async", {})]
+LAMS = [0.0, 0.25, 0.5, 1.0, 2.0]
+MODES = [dict(temperature=0.0, tie="keep"), dict(temperature=0.0, tie="random"), dict(temperature=0.3, tie="random")]
+
+
+def both(n, p, m0=0.5, steps=12, seed=0, **kw):
+    V = random_patterns(n, p, seed=seed)
+    S0 = corrupt(V, m0, seed=seed)
+    return evolve(V, S0, steps=steps, seed=seed, record_energy=True, **kw), reference_run(V, S0, steps=steps, seed=seed, **kw)
+
+
+def assert_identical(fast, ref):
+    assert fast.steps_run == ref["steps_run"]
+    assert torch.equal(fast.overlaps, ref["overlaps"])
+    assert torch.equal(fast.converged, ref["converged"])
+    assert torch.equal(fast.two_cycle, ref["two_cycle"])
+    assert torch.equal(fast.final_state, ref["final_state"])
+    assert torch.allclose(fast.energy, ref["energy"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("update,kw", RULES, ids=[f"{u}{list(k.values())}" for u, k in RULES])
+@pytest.mark.parametrize("lam", LAMS)
+@pytest.mark.parametrize("mode", MODES, ids=["T0-keep", "T0-random", "T0.3"])
+def test_every_rule_matches_the_reference(update, kw, lam, mode):
+    n = 60 + LAMS.index(lam) % 2  # odd and even N
+    p = 9 if lam in (0.25, 0.5) else 8  # (lam - 1) p not an integer for lam = 0.25, 0.5: float64 arithmetic
+    fast, ref = both(n, p, lam=lam, update=update, **mode, **kw)
+    assert_identical(fast, ref)
+    assert fast.params["arithmetic"] == ("float64" if lam in (0.25, 0.5) else "float32")
+
+
+def test_ties_really_occur_and_both_tie_rules_match():
+    # at N = 40, p = 8 zero fields are common (at p = 4 they cannot occur: h is 2 mod 4)
+    for tie in ("keep", "random"):
+        fast, ref = both(40, 8, m0=0.0, steps=15, lam=0.0, update="sync", tie=tie)
+        assert ref["zero_fields"] > 20, "the case must contain ties"
+        assert_identical(fast, ref)
+
+
+@pytest.mark.parametrize("n,alpha,lam", [(1000, 0.14, 0.0), (999, 0.12, 1.0), (1000, 0.16, 0.0)])
+def test_sync_at_n_1000_including_the_2_cycle_shortcut(n, alpha, lam):
+    p = round(alpha * n)
+    fast, ref = both(n, p, m0=0.8, steps=40, lam=lam, update="sync", tie="random")
+    assert_identical(fast, ref)
+    if lam == 0:
+        # the shortcut was really taken: some probes sit in 2-cycles, the run went to the end
+        assert fast.two_cycle.any() and fast.steps_run == 40
+
+
+@pytest.mark.parametrize("update,kw", [("async", {}), ("blocks", {"blocks": 4}), ("hybrid", {"k": 0.1})])
+def test_other_rules_at_n_500(update, kw):
+    fast, ref = both(500, 60, m0=0.7, steps=4, update=update, tie="random", **kw)
+    assert_identical(fast, ref)
+
+
+def test_hybrid_flags_no_2_cycle_where_the_state_merely_did_not_change():
+    # issue 10, item 2: N = 200, alpha = 0.14, hybrid k = 0.01, tie keep, 50 steps flagged probes with
+    # S(49) = S(50) = S(51). Under a stochastic rule no probe is a proven 2-cycle.
+    traj = simulate(200, 0.14, update="hybrid", k=0.01, tie="keep", steps=50, seed=0)
+    assert not traj.two_cycle.any()
+    assert traj.fraction_moving > 0  # those probes are reported as still moving
+    assert abs(traj.fraction_converged + traj.fraction_moving - 1.0) < 1e-12
+
+
+@pytest.mark.parametrize("update,kw", [("async", {}), ("blocks", {"blocks": 3}), ("hybrid", {"k": 0.5}),
+                                       ("sync", {}), ("even-odd", {})])
+def test_non_integer_self_term_runs_in_float64(update, kw):
+    # issue 10, item 1: lam = 0.5 with odd p crashed async / blocks / hybrid (mixed float32 / float64)
+    traj = simulate(10, 0.1, lam=0.5, update=update, seed=0, **kw)
+    assert traj.params["arithmetic"] == "float64"
+    traj = simulate(200, 0.05, lam=0.05, update=update, seed=0, **kw)  # the explorer's case
+    assert traj.params["arithmetic"] == "float64" and traj.mean_final_overlap > 0.9
+
+
+def test_reduced_float32_matmul_precision_switches_to_float64():
+    # can fail on a CPU: the engine must *choose* float64, whatever this CPU's products do
+    previous = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("medium")
+    try:
+        fast, ref = both(61, 8, lam=0.0, update="sync", tie="keep")
+    finally:
+        torch.set_float32_matmul_precision(previous)
+    assert fast.params["arithmetic"] == "float64"
+    assert_identical(fast, ref)
+
+
+@pytest.mark.parametrize("setting", ["cuda.matmul", "mkldnn.matmul", "top"])
+def test_new_precision_api_is_detected(setting):
+    # issue 10, item 6: after torch.backends.cuda.matmul.fp32_precision = 'tf32' the legacy getter raises
+    holder = {"cuda.matmul": torch.backends.cuda.matmul, "mkldnn.matmul": getattr(torch.backends.mkldnn, "matmul", None),
+              "top": torch.backends}[setting]
+    if holder is None or not hasattr(holder, "fp32_precision"):
+        pytest.skip("this torch has no fp32_precision API")
+    previous = holder.fp32_precision
+    try:
+        holder.fp32_precision = "bf16" if setting == "mkldnn.matmul" else "tf32"
+        traj = simulate(200, 0.1, seed=0)
+    finally:
+        holder.fp32_precision = previous
+    assert traj.params["arithmetic"] == "float64"
+
+
+def test_same_seed_same_run_other_seed_other_run():
+    V = random_patterns(200, 30, seed=1)
+    S0 = corrupt(V, 0.6, seed=2)
+    for kw in ({"tie": "random"}, {"temperature": 0.3}, {"update": "async"}, {"update": "hybrid", "k": 0.2}):
+        a, b, c = (evolve(V, S0, seed=s, **kw) for s in (9, 9, 10))
+        for field in ("overlaps", "converged", "two_cycle", "final_state"):
+            assert torch.equal(getattr(a, field), getattr(b, field)), (kw, field)
+        assert not torch.equal(a.final_state, c.final_state), kw
+
+
+def test_simulate_with_the_dense_algorithm_gives_the_same_run():
+    # the benchmark's yardstick: same patterns and probes, float32 dense algorithm, random ties
+    engine = simulate(600, 0.14, m0=0.8, seed=4, steps=30)
+    dense = simulate(600, 0.14, m0=0.8, seed=4, steps=30, algorithm="dense")
+    assert dense.params["algorithm"] == "dense" and engine.params["algorithm"] == "engine"
+    assert torch.equal(engine.overlaps, dense.overlaps)
+    assert torch.equal(engine.final_state, dense.final_state)
+
+
+# --- the checker is checked: deliberate bugs in the engine must fail the comparison ---------
+
+def _keep_tie_becomes_plus_one(decide):
+    def mutated(h, s, *args, **kwargs):
+        zero = h == 0  # before decide, which may overwrite h in place
+        new, tied = decide(h, s, *args, **kwargs)
+        new[zero] = 1
+        return new, tied
+    return mutated
+
+
+def test_mutation_keep_tie_becomes_plus_one_is_caught(monkeypatch):
+    monkeypatch.setattr(dynamics, "decide", _keep_tie_becomes_plus_one(dynamics.decide))
+    fast, ref = both(40, 8, m0=0.0, steps=15, update="sync", tie="keep")
+    assert ref["zero_fields"] > 0
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
+def test_mutation_fixed_probes_read_one_is_caught(monkeypatch):
+    original = trajectory.Recorder._complete
+
+    def mutated(self, rows, steps_run, cycle_values):
+        out = original(self, rows, steps_run, cycle_values)
+        for t, cols in self.fixed_at:
+            out[t + 1:, cols] = 1.0
+        return out
+
+    monkeypatch.setattr(trajectory.Recorder, "_complete", mutated)
+    fast, ref = both(200, 10, m0=0.6, steps=12, update="sync", tie="keep")
+    assert ref["steps_run"] > 1
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
