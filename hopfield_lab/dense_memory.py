@@ -296,15 +296,32 @@ def async_sweeps(patterns: torch.Tensor, probes: torch.Tensor, function, sweeps:
     gen = generator_for(seed, "cpu", stream="order")
     flips = torch.zeros(s.shape[1], dtype=torch.int64, device=s.device)
     energies = [-function(x.double()).sum(0)]
+    # Exponential F, optimised (about 5x fewer passes over the K x P overlaps than the generic
+    # path): keep e = exp(beta (x - c)) with c each probe's largest overlap at the start of the
+    # sweep, and multiply the flipped probes' columns by exp(+/-2 beta) instead of re-exponentiating.
+    # Within a sweep x - c <= 2N, so e stays finite while 2 beta N < 600.
+    fast_exp = isinstance(function, Exponential) and 2 * function.beta * n < 600
     for sweep in range(1, sweeps + 1):
         before = int(flips.sum())
+        if fast_exp:
+            b = function.beta
+            e = torch.exp(b * (x - x.max(0, keepdim=True).values))
+            total = e.sum(0)
         for i in torch.randperm(n, generator=gen).tolist():
-            d = _delta(xi_w[i:i + 1], x, s[i:i + 1], function, rescale=False)[0]
-            flip = d < 0
-            if bool(flip.any()):
+            if fast_exp:  # dE e^(-beta c) = sinh(2 beta) s_i sum_mu xi_i^mu e_mu - (cosh(2 beta) - 1) sum_mu e_mu
+                d = math.sinh(2 * b) * s[i] * (xi_w[i] @ e) - (math.cosh(2 * b) - 1) * total
+            else:
+                d = _delta(xi_w[i:i + 1], x, s[i:i + 1], function, rescale=False)[0]
+            flip = (d < 0).nonzero()[:, 0]
+            if flip.numel():
                 s[i, flip] = -s[i, flip]
-                x[:, flip] += (2 * s[i, flip]).to(x.dtype)[None, :] * xi_w[i, :, None]
-                flips += flip
+                step = (2 * s[i, flip]).to(x.dtype)[None, :] * xi_w[i, :, None]  # x_mu changes by 2 s_i' xi_i^mu
+                x.index_add_(1, flip, step)
+                if fast_exp:
+                    cols = e.index_select(1, flip) * torch.exp(b * step)  # e^(+/-2 beta) on K x (flipped) entries
+                    e.index_copy_(1, flip, cols)
+                    total[flip] = cols.sum(0)
+                flips[flip] += 1
         energies.append(-function(x.double()).sum(0))
         if until_stable and int(flips.sum()) == before:
             break
