@@ -132,3 +132,54 @@ def phase_map(x, y, values, ax=None, xlabel: str = r"load $\alpha$", ylabel: str
     ax.figure.colorbar(mesh, ax=ax, label=colorbar_label)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     return ax
+
+
+# --- notebook 02, section 5: what the probes do --------------------------------------------
+
+def wrong_bits_traces(traj: Trajectory, groups: Mapping[str, torch.Tensor], ax=None, per_group: int = 15,
+                      last_step: int | None = None, title: str | None = None) -> plt.Axes:
+    """Wrong bits d(t) = N (1 - m(t)) / 2 of up to ``per_group`` probes of each labelled group
+    (``groups``: label -> boolean mask over the probes), one line each, coloured by group.
+
+    The y-axis is symmetric-log (linear below 1), so a probe that climbs from hundreds of
+    wrong bits to a handful stays readable, and a 2-cycle that alternates between, say, 20
+    and 22 wrong bits shows as a zigzag. ``last_step`` crops the time axis.
+    """
+    ax = _axes(ax)
+    n = traj.final_state.shape[0]
+    wrong = (n * (1.0 - traj.overlaps) / 2.0).round().numpy()
+    stop = wrong.shape[0] if last_step is None else min(wrong.shape[0], last_step + 1)
+    t = np.arange(stop)
+    for i, (label, mask) in enumerate(groups.items()):
+        mask = torch.as_tensor(mask, dtype=torch.bool)
+        cols = mask.nonzero().squeeze(1)[:per_group].tolist()
+        ax.plot([], [], color=colour(i), lw=1.5, label=f"{label}: {int(mask.sum())} probes")
+        for c in cols:
+            ax.plot(t, wrong[:stop, c], color=colour(i), lw=0.9, alpha=0.75)
+    ax.set_yscale("symlog", linthresh=1.0)
+    ax.set(xlabel="step t", ylabel="wrong bits $N(1-m)/2$", xlim=(0, stop - 1),
+           title=title or f"{per_group} probes per outcome, N = {n}")
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def two_cycle_zoom(traj: Trajectory, probe: int, ax=None, last_step: int = 40, title: str | None = None) -> plt.Axes:
+    """Overlap m(t) of one probe, with a marker per step, on a y-range fitted to its late steps,
+    so that a 2-cycle's alternation between two overlaps is visible; both values are labelled."""
+    ax = _axes(ax)
+    m = traj.overlaps[:, probe].numpy()
+    stop = min(m.size, last_step + 1)
+    t = np.arange(stop)
+    ax.plot(t, m[:stop], "o-", ms=3.5, lw=1.0, color=colour(1), label=f"probe {probe}")
+    a, b = float(m[-1]), float(m[-2])
+    lo, hi = min(a, b), max(a, b)
+    pad = max(hi - lo, 2.0 / traj.final_state.shape[0])
+    for value, where in ((hi, "bottom"), (lo, "top")):
+        ax.axhline(value, color="grey", ls=":", lw=1)
+        ax.annotate(f"m = {value:.4f}", (stop - 1, value), ha="right", va=where, fontsize=8,
+                    xytext=(0, 3 if where == "bottom" else -3), textcoords="offset points")
+    ax.set(xlabel="step t", ylabel="overlap m(t)", ylim=(lo - 1.5 * pad, hi + 1.5 * pad), xlim=(0, stop - 1),
+           title=title or f"One 2-cycle, zoomed: probe {probe}")
+    ax.ticklabel_format(axis="y", useOffset=False)
+    return ax
