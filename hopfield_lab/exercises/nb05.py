@@ -1,33 +1,355 @@
-"""Self-checks for Notebook 05: are all stored patterns fixed points?"""
+"""Self-checks for Notebook 05: stored patterns as exact fixed points, and the signal-to-noise
+bound on perfect recall step by step (crosstalk variance, Gaussian tail, union bound).
+
+Every check runs the student's function on cases of its own, including cases built to expose
+one mistake each (a pattern set where only the first pattern is stable, one where all but the
+first are, a single unstable bit among hundreds, fields of exactly 0, fields that the self-
+coupling would push just over 0) and names the mistake it finds.
+"""
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
 
-from ._report import _Report, _call
+from ._report import _Report
 
-__all__ = ['check_all_patterns_stable']
+__all__ = ['check_aligned_fields', 'check_all_patterns_stable', 'check_crosstalk_variance',
+           'check_bit_error_probability', 'check_union_bound_capacity']
+
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    """Call the student's function; on failure record why and return None."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+        r.unfinished = True
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _number(r: _Report, out, label: str) -> float | None:
+    try:
+        value = float(out)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: return one number, got {type(out).__name__} ({err})")
+        return None
+    if not math.isfinite(value):
+        r.check(False, "", f"{label}: returned {value}, not a finite number")
+        return None
+    return value
+
+
+def _close(a: float, b: float, rel: float = 1e-6, abs_: float = 0.0) -> bool:
+    return abs(a - b) <= max(rel * abs(b), abs_)
+
+
+# --- stored patterns as fixed points ---------------------------------------------------------------
+
+def _patterns(rows: list[str]) -> torch.Tensor:
+    """(N, p) float64 patterns from one string of '+'/'-' per pattern."""
+    return torch.tensor([[1.0 if c == "+" else -1.0 for c in row] for row in rows], dtype=torch.float64).T
+
+
+def _random(n: int, p: int, seed: int) -> torch.Tensor:
+    gen = torch.Generator().manual_seed(seed)
+    return (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).double()
+
+
+def _with_flips(base: torch.Tensor, flips: list[int]) -> torch.Tensor:
+    out = base.clone()
+    out[flips] *= -1
+    return out
+
+
+def aligned_reference(xi: torch.Tensor) -> torch.Tensor:
+    """xi_i^nu h_i^nu with h = W xi, W = xi xi^T - p I (the plainest formula)."""
+    xi = torch.as_tensor(xi, dtype=torch.float64)
+    w = xi @ xi.T - xi.shape[1] * torch.eye(xi.shape[0], dtype=torch.float64)
+    return xi * (w @ xi)
+
+
+def stability_cases() -> dict[str, tuple[torch.Tensor, bool]]:
+    """The pattern sets check_all_patterns_stable uses, with the right answer: name -> (xi, all stable?)."""
+    base40, base100 = _random(40, 1, 5)[:, 0], _random(100, 1, 6)[:, 0]
+    return {
+        # 3 random patterns in 200 neurons: all stable (aligned fields near 199, crosstalk ~ 20)
+        "few": (_random(200, 3, 21), True),
+        "light": (_random(500, 10, 22), True),
+        "heavy": (_random(200, 60, 23), False),
+        # patterns 0-2 equal; 3 and 4 are copies with 2 bits flipped: those bits are unstable (h xi ~ -100)
+        "first only": (torch.stack([base40, base40, base40, _with_flips(base40, [0, 1]), _with_flips(base40, [2, 3])], 1), False),
+        # patterns 1-3 are pattern 0 with bits 0-2 flipped: pattern 0 has 3 unstable bits (h xi ~ -66), the rest are stable
+        "all but first": (torch.stack([base40] + [_with_flips(base40, [0, 1, 2])] * 3, 1), False),
+        # patterns 1, 2 are pattern 0 with bit 0 flipped: one unstable bit (h xi = -99) among N p = 300
+        "one bit": (torch.stack([base100] + [_with_flips(base100, [0])] * 2, 1), False),
+        # smallest h xi = -(p - 1) = -4 (p = 5): only W without -pI makes it positive
+        "-(p-1)": (_patterns(["-++--+++-+-", "++--++--+++", "++--++++-++", "-++--+-++-+", "++-+--+-+++"]), False),
+        # smallest h xi = -(p - 2) = -4 (p = 6): W = xi xi^T - I makes it positive
+        "-(p-2)": (_patterns(["-+---+---++-", "+++++-+++---", "++--++++-++-", "-+-++--++---", "++-+++-++-++",
+                              "+----+++++-+"]), False),
+        # exactly one bit with h xi = 0, every other >= 4: a tie
+        "tie": (_patterns(["+---++---+-+", "-+-+-++-+++-", "+---+--++-++", "++++-+++---+", "+-+++++--+-+",
+                           "-++-+-++----"]), False),
+    }
+
+
+def check_aligned_fields(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
+    """``fn(xi)`` must return the (N, p) matrix xi_i^nu h_i^nu, h = W xi with W = xi xi^T - p I
+    (no 1/N), whatever way it is computed."""
+    r = _Report("aligned_fields")
+    for label, xi in (("N = 60, p = 5", _random(60, 5, 31)), ("N = 30, p = 1", _random(30, 1, 32)),
+                      ("N = 45, p = 8", _random(45, 8, 33))):
+        n, p = xi.shape
+        given = xi.clone()
+        out = _run(r, fn, label, given)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if out is None:
+            continue
+        if not torch.equal(given, xi):
+            r.check(False, "", f"{label}: xi was changed in place; compute into a new tensor (xi * ..., not xi *= ...)")
+            continue
+        try:
+            got = torch.as_tensor(out, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError) as err:
+            r.check(False, "", f"{label}: return an (N, p) tensor or array, got {type(out).__name__} ({err})")
+            continue
+        want = aligned_reference(xi)
+        if tuple(got.shape) == (p, n) and p != n:
+            r.check(False, "", f"{label}: the result has shape (p, N) = {(p, n)}; return (N, p), one column per pattern")
+            continue
+        if tuple(got.shape) != (n, p):
+            r.check(False, "", f"{label}: expected shape (N, p) = {(n, p)}, got {tuple(got.shape)}")
+            continue
+        if torch.allclose(got, want, atol=1e-9):
+            r.check(True, f"{label}: h xi = (N - 1) + crosstalk for every bit", "")
+            continue
+        diff = got - want
+        offset = float(diff.mean())
+        uniform = bool(torch.allclose(diff, torch.full_like(diff, offset), atol=1e-9))
+        if uniform and abs(offset - p) < 1e-9:
+            why = ("every value is p too large: you kept the self-coupling. xi xi^T has p on its diagonal "
+                   "(each pattern adds xi_i^2 = 1), and W = xi xi^T - p I removes it: subtract p * xi")
+        elif uniform and abs(offset - (p - 1)) < 1e-9 and p > 1:
+            why = ("every value is p - 1 too large: you subtracted xi (W = xi xi^T - I); the diagonal of xi xi^T is p, "
+                   "so subtract p * xi")
+        elif uniform and abs(offset - 1) < 1e-9:
+            why = "every value is 1 too large: subtract p * xi, not (p - 1) * xi (the diagonal of xi xi^T is p)"
+        elif uniform and abs(offset + p) < 1e-9:
+            why = "every value is p too small: subtract p * xi once (W xi = xi (xi^T xi) - p xi)"
+        elif torch.allclose(got, want / n, atol=1e-9) or torch.allclose(got * n, want + p, atol=1e-9):
+            why = "the values are N times too small: no 1/N here, use W = xi xi^T - p I as it is"
+        elif torch.allclose(got * xi, want, atol=1e-9):
+            why = "these are the fields h_i^nu; multiply each by its own bit, xi_i^nu h_i^nu (elementwise xi * h)"
+        elif torch.allclose(got, want.T.reshape(n, p), atol=1e-9) or torch.allclose(got.T.reshape(n, p), want, atol=1e-9):
+            why = "the numbers are right but in the wrong order: keep one column per pattern (no reshape of a (p, N) result)"
+        else:
+            why = ("wrong values: expected xi * (xi @ (xi.T @ xi) - p * xi); for example at bit 0 of pattern 0 "
+                   f"{want[0, 0]:.0f}, you have {got[0, 0]:.6g}")
+        r.check(False, "", f"{label}: {why}")
+    return r.done()
 
 
 def check_all_patterns_stable(fn: Callable[[torch.Tensor], bool]) -> bool:
     """``fn(xi)`` must say whether every stored pattern (column of xi) is an exact fixed point of
-    the network W = xi xi^T - p I, a field of exactly 0 counting as a failure."""
+    W = xi xi^T - p I: every bit of every pattern has xi_i h_i > 0, a field of exactly 0 counting as
+    a failure. One True/False for the whole set."""
     r = _Report("all_patterns_stable")
-    gen = torch.Generator().manual_seed(21)
-    few = (torch.randint(0, 2, (200, 3), generator=gen) * 2 - 1).double()
-    many = (torch.randint(0, 2, (200, 60), generator=gen) * 2 - 1).double()
-    got_few, got_many = _call(r, fn, few.clone()), _call(r, fn, many.clone())
-    if got_few is None or got_many is None:
+    cases = stability_cases()
+    said = {}
+    for name, (xi, _) in cases.items():
+        given = xi.clone()
+        out = _run(r, fn, f"the '{name}' case", given)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if out is None:
+            continue
+        if not torch.equal(given, xi):
+            r.check(False, "", "xi was changed in place; compute into a new tensor")
+            return r.done()
+        try:
+            said[name] = bool(out)
+        except (TypeError, ValueError, RuntimeError):
+            r.check(False, "", f"return one True/False for the whole set (got {type(out).__name__} "
+                               f"{getattr(out, 'shape', '')}): use .all() over every bit of every pattern")
+            return r.done()
+    if len(said) < len(cases):
         return r.done()
-    r.check(bool(got_few) is True, "3 random patterns in 200 neurons: all stable",
-            "3 patterns in 200 neurons are all fixed points, but you said no: check the signs of the fields")
-    r.check(bool(got_many) is False, "60 patterns in 200 neurons: not all stable",
-            "with 60 patterns in 200 neurons some bit is unstable, but you said yes: check every bit of every pattern")
-    # a tie: two neurons, one pattern plus its opposite-half twin give fields of exactly 0
-    tie = torch.tensor([[1.0, 1.0], [1.0, -1.0]])
-    got_tie = _call(r, fn, tie)
-    if got_tie is not None:
-        r.check(bool(got_tie) is False, "a field of exactly 0 counts as unstable",
-                "a field of exactly 0 must count as a failure (h_i y_i > 0 strictly)")
+    right = {name: said[name] == want for name, (_, want) in cases.items()}
+
+    r.check(right["few"] and right["light"], "sets of well-separated patterns (3 in N = 200, 10 in N = 500): all stable",
+            "3 random patterns in 200 neurons (or 10 in 500) are all fixed points, but you said no: a bit is stable "
+            "when xi_i h_i > 0, with h = W xi")
+    r.check(right["heavy"], "60 random patterns in N = 200: not all stable",
+            "with 60 random patterns in 200 neurons many bits are unstable, but you said yes")
+    whole_set = right["first only"] and right["all but first"] and right["one bit"]
+    if not right["first only"] and not right["all but first"]:
+        r.check(False, "", "you said yes when only some patterns are fixed points: the question is whether ALL "
+                           "patterns are, not whether any one is (use .all() over every column)")
+    elif not right["first only"]:
+        r.check(False, "", "patterns 0-2 are fixed points here but patterns 3 and 4 are not, and you said yes: you seem "
+                           "to check only the first pattern; check every column of xi")
+    elif not right["all but first"]:
+        r.check(False, "", "pattern 0 has unstable bits here (all the others are fixed points), and you said yes: "
+                           "include pattern 0, check every column")
+    else:
+        r.check(True, "a set where only some patterns are fixed points: not all stable", "")
+        r.check(right["one bit"], "one unstable bit among N p = 300: not all stable",
+                "exactly one bit out of N p = 300 is unstable here, and you said yes: every bit must be stable, "
+                "not 99 % of them")
+    if not whole_set:
+        pass  # the cases below would only repeat that mistake: fix it first
+    elif not right["-(p-1)"]:
+        r.check(False, "", "you kept the self-coupling (forgot -p I): without it every xi_i h_i is p too large "
+                           "(xi xi^T has p on its diagonal), so a bit at xi_i h_i = -(p - 1) looks stable. "
+                           "Use W xi = xi (xi^T xi) - p xi")
+    elif not right["-(p-2)"]:
+        r.check(False, "", "you subtract xi, i.e. W = xi xi^T - I: the diagonal of xi xi^T is p, not 1, so subtract "
+                           "p * xi (a bit at xi_i h_i = -(p - 2) looked stable)")
+    elif not right["tie"]:
+        r.check(False, "", "a bit whose field is exactly 0 (xi_i h_i = 0) counted as stable: it is a failure, test "
+                           "xi_i h_i > 0 strictly. (If you do, check that you subtract p * xi and not (p - 1) * xi, "
+                           "which adds 1 to every xi_i h_i.)")
+    else:
+        r.check(True, "the self-coupling is removed (W = xi xi^T - p I) and a field of exactly 0 counts as unstable", "")
+    return r.done()
+
+
+# --- the bound, step 1: crosstalk variance --------------------------------------------------------
+
+def check_crosstalk_variance(fn: Callable[[int, int], float]) -> bool:
+    """``fn(n, p)`` must return the crosstalk variance in units of the signal, (p - 1) / N
+    ((p - 1) / (N - 1) and (N - 1)(p - 1) / N^2, the exact forms, are accepted too)."""
+    r = _Report("crosstalk_variance")
+    for n, p in ((1000, 101), (10, 2), (50, 26), (500, 1)):
+        label = f"N = {n}, p = {p}"
+        got = _run(r, fn, label, n, p)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if got is None or (got := _number(r, got, label)) is None:
+            continue
+        accepted = ((p - 1) / n, (p - 1) / (n - 1), (n - 1) * (p - 1) / n**2)
+        if any(_close(got, a, 1e-6, 1e-12) for a in accepted):
+            r.check(True, f"{label}: {got:.4g}", "")
+            continue
+        want = (p - 1) / n
+        if p == 1 and got != 0:
+            why = "with a single pattern there is no other pattern to interfere: the crosstalk is 0"
+        elif _close(got, p / n, 1e-6) or _close(got, p / (n - 1), 1e-6):
+            why = ("you used p / N: the pattern itself (mu = nu) gives the signal; only the other p - 1 patterns "
+                   "add crosstalk, so (p - 1) / N")
+        elif _close(got, math.sqrt(want), 1e-6) or _close(got, math.sqrt((p - 1) / (n - 1)), 1e-6):
+            why = "that is the standard deviation sqrt((p - 1) / N); the variance is its square"
+        elif want > 0 and (_close(got, 1 / want, 1e-6) or _close(got, (n - 1) / (p - 1), 1e-6)):
+            why = "upside down: the variance grows with the number of other patterns and falls with N: (p - 1) / N"
+        elif _close(got, (n - 1) * (p - 1), 1e-6) or _close(got, n * (p - 1), 1e-6):
+            why = ("that is the variance of the crosstalk sum C itself; in units of the signal N - 1 ~ N divide by "
+                   "N^2: (p - 1) / N")
+        else:
+            why = f"expected (p - 1) / N = {want:.4g}, got {got:.4g}"
+        r.check(False, "", f"{label}: {why}")
+    return r.done()
+
+
+# --- the bound, step 2: the Gaussian tail ---------------------------------------------------------
+
+def _tail(x: float) -> float:
+    return 0.5 * math.erfc(x / math.sqrt(2.0))
+
+
+def check_bit_error_probability(fn: Callable[[int, int], float]) -> bool:
+    """``fn(n, p)`` must return P(z > 1 / sigma) = erfc(1 / (sigma sqrt 2)) / 2 for a standard
+    Gaussian z, sigma^2 = (p - 1) / N (the N - 1 forms of sigma are accepted too)."""
+    r = _Report("bit_error_probability")
+    for n, p in ((100, 10), (1000, 72), (100, 45), (400, 101)):
+        label = f"N = {n}, p = {p}"
+        got = _run(r, fn, label, n, p)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if got is None or (got := _number(r, got, label)) is None:
+            continue
+        x = math.sqrt(n / (p - 1))
+        thresholds = (x, math.sqrt((n - 1) / (p - 1)), n / math.sqrt((n - 1) * (p - 1)))
+        if any(_close(got, _tail(t), 1e-3) for t in thresholds):
+            r.check(True, f"{label}: P = {got:.3g} (1 / sigma = {x:.3f})", "")
+            continue
+        density = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+        suspects = [
+            (2 * _tail(x), "that is the two-sided tail P(|z| > 1/sigma); only crosstalk against the bit (z < -1/sigma) "
+                           "flips it: erfc(x / sqrt 2) / 2"),
+            (density / x, "that is the upper bound phi(x) / x of the tail; compute the tail itself, erfc(x / sqrt 2) / 2 "
+                          "(math.erfc)"),
+            (math.exp(-x * x / 2), "that is only the exponential factor e^(-N / 2(p - 1)); compute the Gaussian tail "
+                                   "itself, erfc(x / sqrt 2) / 2"),
+            (math.exp(-n / (2 * p)), "that is only the leading-order factor e^(-N / 2p); compute the Gaussian tail "
+                                     "itself, erfc(x / sqrt 2) / 2 with x = 1 / sigma"),
+            (_tail(math.sqrt(n / p)), "you used sigma^2 = p / N; the crosstalk variance is (p - 1) / N (your "
+                                      "crosstalk_variance)"),
+            (_tail(1 / x), "the threshold is 1 / sigma (the signal 1 over the noise sigma), not sigma"),
+            (_tail(x * x), "the threshold is 1 / sigma, not 1 / sigma^2: take the square root of the variance"),
+            (1 - _tail(x), "that is P(z < 1/sigma), the probability that the bit is stable; the error is the tail beyond"),
+            (0.5 * math.erfc(x), "the standard Gaussian tail is erfc(x / sqrt 2) / 2: you left out the sqrt 2"),
+        ]
+        why = next((text for value, text in suspects if _close(got, value, 1e-3)),
+                   f"expected erfc(x / sqrt 2) / 2 = {_tail(x):.4g} at x = 1 / sigma = {x:.4f}, got {got:.4g}")
+        r.check(False, "", f"{label}: {why}")
+    return r.done()
+
+
+# --- the bound, step 3: the union bound solved for p ----------------------------------------------
+
+def _solve(n: int, count: Callable[[float], float], target: float = 1.0) -> float:
+    """The p in [1, N] where the increasing function count(p) reaches target (bisection)."""
+    lo, hi = 1.0, float(n)
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if count(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+def capacity_reference(n: int, all_patterns: bool = True, target: float = 1.0) -> float:
+    """The p solving N p P_bit = target (all patterns) or N P_bit = target (one), P_bit = erfc(sqrt(N/(p-1)/2))/2."""
+    bits = (lambda p: n * p) if all_patterns else (lambda p: n)
+    return _solve(n, lambda p: bits(p) * _tail(math.sqrt(n / (p - 1))) if p > 1 else 0.0, target)
+
+
+def check_union_bound_capacity(fn: Callable[[int, bool], float]) -> bool:
+    """``fn(n, all_patterns)`` must return the p (a real number) at which the expected number of
+    unstable bits reaches 1: N p P_bit(N, p) = 1 for all patterns, N P_bit(N, p) = 1 for one."""
+    r = _Report("union_bound_capacity")
+    for n in (100, 1000, 10000):
+        for all_patterns in (True, False):
+            label = f"N = {n}, {'all patterns' if all_patterns else 'one pattern'}"
+            got = _run(r, fn, label, n, all_patterns)
+            if getattr(r, "unfinished", False):
+                return r.done()
+            if got is None or (got := _number(r, got, label)) is None:
+                continue
+            want = capacity_reference(n, all_patterns)
+            if _close(got, want, 0.015, 0.6):
+                r.check(True, f"{label}: p = {got:.1f}", "")
+                continue
+            other = capacity_reference(n, not all_patterns)
+            exponential = _solve(n, lambda p: (n * p if all_patterns else n) * math.exp(-n / (2 * (p - 1))) if p > 1 else 0.0)
+            suspects = [
+                (n / (4 * math.log(n)), "that is the leading-order formula N / (4 ln N); solve N p P_bit(N, p) = 1 itself "
+                                        "(at finite N the answer is much larger: that is the point)"),
+                (n / (2 * math.log(n)), "that is the leading-order formula N / (2 ln N); solve the equation itself"),
+                (other, "you solved the other case: all patterns means N p bits in the union bound, one pattern N bits"),
+                (exponential, "you solved with the factor e^(-N / 2p) alone; use the full Gaussian tail, your "
+                              "bit_error_probability(N, p)"),
+                (capacity_reference(n, all_patterns, math.log(2)), "that sets the expected number of unstable bits to "
+                                                                   "ln 2; the union bound sets it to 1"),
+            ]
+            why = next((text for value, text in suspects if _close(got, value, 0.01, 0.3)),
+                       f"expected p = {want:.1f}, got {got:.4g}: bisect on p in [1, N] until the interval is tiny "
+                       "(and check bit_error_probability first: this uses it)")
+            r.check(False, "", f"{label}: {why}")
     return r.done()
