@@ -1,0 +1,230 @@
+"""The instructor's nbgrader workflow, end to end, on a temporary course directory.
+
+As README "For instructors" shows it: ``python -m hopfield_lab student --course DIR`` lays out
+the course (its nbgrader_config.py, source/hopfield/ with every exercise notebook), ``nbgrader
+generate_assignment hopfield`` releases them, and one ``nbgrader autograde hopfield`` grades
+three students: "solution" hands in the course notebooks, "stub" the student versions as
+released, "wrong" the student versions with every stub replaced by a wrong answer
+(nbgrader_wrong_answers.py). The scores are read from the gradebook.
+
+Autograde executes every notebook three times, so this is the slowest test; to keep it cheap
+the notebooks run at CI sizes (CI=true) whatever the environment says, and each submission
+ends at its last nbgrader cell: later cells cannot change a grade (nbval runs them in
+notebooks/ and student/).
+"""
+import os
+import subprocess
+import sys
+from collections import namedtuple
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from hopfield_lab.__main__ import main
+from hopfield_lab.instructor.student import (ASSIGNMENT, CHECK_MARK, exercise_notebooks, nbgrader_meta,
+                                             raises_until_done)
+from nbgrader_wrong_answers import WRONG
+
+pytest.importorskip("nbgrader")
+
+SOURCE = ROOT / "notebooks"
+EXERCISES = exercise_notebooks(SOURCE)
+STUDENTS = ("solution", "stub", "wrong")
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+COURSE_ID = "hopfield-lab"  # set by the course's nbgrader_config.py
+Score = namedtuple("Score", "score max_score auto_score needs_manual_grade cell_type")
+
+
+def with_venv_path(env):
+    """``env`` with this Python's bin folder first on PATH: nbgrader's gradebook runs ``alembic`` from PATH."""
+    return {**env, "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])}
+
+
+def nbgrader(course, *args):
+    """``nbgrader <args>`` run in the course directory, as an instructor would; its log."""
+    env = {k: v for k, v in os.environ.items() if k != "HOPFIELD_LAB_CACHE"}  # each student's sweeps cache apart
+    env = with_venv_path({**env, "CI": "true"})
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
+                          text=True)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-6000:]}"
+    return log
+
+
+def code_solution(cell):
+    return cell.cell_type == "code" and nbgrader_meta(cell).get("solution")
+
+
+def solution_cells(nb):
+    return [c for c in nb.cells if code_solution(c)]
+
+
+def autograded(cell):
+    """A test cell autograde scores (a graded code cell that is not a student's answer)."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def fill_stubs(source, answers):
+    """``source`` with each stub replaced by the next of ``answers``, indented like the stub."""
+    answers = [answers] if isinstance(answers, str) else list(answers)
+    lines, out, i = source.splitlines(), [], 0
+    while i < len(lines):
+        if lines[i].strip() == STUB[0] and i + 1 < len(lines) and lines[i + 1].strip() == STUB[1]:
+            assert answers, f"more stubs than wrong answers in:\n{source}"
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            out += [indent + line if line else line for line in answers.pop(0).splitlines()]
+            i += 2
+        else:
+            out.append(lines[i])
+            i += 1
+    assert not answers, f"more wrong answers than stubs in:\n{source}"
+    return "\n".join(out)
+
+
+def graded_part(nb):
+    """``nb`` up to its last nbgrader cell."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = nb.cells[: max(i for i, c in enumerate(nb.cells) if nbgrader_meta(c)) + 1]
+    return nb
+
+
+def wrong_submission(student_version):
+    nb = nbformat.from_dict(student_version)
+    for cell in solution_cells(nb):
+        cell.source = fill_stubs(cell.source, WRONG[nbgrader_meta(cell)["grade_id"]])
+    return nb
+
+
+def read_scores(course):
+    """{(student, notebook): {grade_id: Score}} from the gradebook, with nbgrader's Gradebook API."""
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", with_venv_path(dict(os.environ))["PATH"])
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gb:
+            assert gb.find_assignment(ASSIGNMENT).course_id == COURSE_ID  # the CLI read the course's config
+            for student in STUDENTS:
+                for path in EXERCISES:
+                    submission = gb.find_submission_notebook(path.stem, ASSIGNMENT, student)
+                    scores[student, path.stem] = {
+                        g.name: Score(g.score, g.max_score, g.auto_score, g.needs_manual_grade, g.cell.cell_type)
+                        for g in submission.grades}
+    return scores
+
+
+Graded = namedtuple("Graded", "course student_dir log scores")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    if not EXERCISES:
+        pytest.skip("no exercise notebooks")
+    missing = [nbgrader_meta(c)["grade_id"] for p in EXERCISES for c in solution_cells(nbformat.read(p, 4))
+               if nbgrader_meta(c)["grade_id"] not in WRONG]
+    assert not missing, f"add wrong answers for {missing} to tests/nbgrader_wrong_answers.py"
+    tmp = tmp_path_factory.mktemp("nbgrader")
+    course, student_dir = tmp / "course", tmp / "student"
+    assert main(["student", "--source", str(SOURCE), "--out", str(student_dir),
+                 "--course", str(course)]) == 0
+    log = {"generate_assignment": nbgrader(course, "generate_assignment", ASSIGNMENT)}
+    released = {p.name: nbformat.read(student_dir / p.name, 4) for p in EXERCISES}
+    submissions = {"solution": {p.name: nbformat.read(p, 4) for p in EXERCISES},
+                   "stub": released,
+                   "wrong": {name: wrong_submission(nb) for name, nb in released.items()}}
+    for student, notebooks in submissions.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for name, nb in notebooks.items():
+            nbformat.write(graded_part(nb), folder / name)
+    log["autograde"] = nbgrader(course, "autograde", ASSIGNMENT)
+    return Graded(course, student_dir, log, read_scores(course))
+
+
+def outputs_of(graded, student, notebook, grade_id):
+    """What the autograded cell printed, for failure messages."""
+    nb = nbformat.read(graded.course / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb", 4)
+    cell = next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+    return "\n".join(o.get("text", "") or "\n".join(o.get("traceback", [])) for o in cell.outputs)[-3000:]
+
+
+def test_generate_assignment_releases_every_exercise_notebook(graded):
+    released = sorted(p.name for p in (graded.course / "release" / ASSIGNMENT).glob("*.ipynb"))
+    assert released == [p.name for p in EXERCISES]
+
+
+def comparable(nb):
+    """The cells of a release without the course's extras (intro badge, tags, output checks)."""
+    cells = []
+    for i, cell in enumerate(nb.cells):
+        meta = {k: v for k, v in nbgrader_meta(cell).items() if k != "checksum"}
+        source = "" if i == 0 else "\n".join(l for l in cell.source.splitlines() if l.strip() != CHECK_MARK)
+        cells.append((cell.cell_type, source, meta, cell.get("outputs", [])))
+    return cells
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_student_version_is_what_nbgrader_releases(graded, path):
+    cli = nbformat.read(graded.course / "release" / ASSIGNMENT / path.name, 4)
+    ours = nbformat.read(graded.student_dir / path.name, 4)
+    assert comparable(ours) == comparable(cli)
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_solutions_get_full_points(graded, path):
+    scores = graded.scores["solution", path.stem]
+    assert any(s.cell_type == "code" for s in scores.values()), f"{path.name} has no autograded test cell"
+    for grade_id, s in scores.items():
+        if s.cell_type == "code":
+            assert s.score == s.max_score > 0, (f"{path.name} {grade_id}: {s.score} of {s.max_score} points for the "
+                                                f"solution:\n{outputs_of(graded, 'solution', path.stem, grade_id)}")
+        else:  # a written answer: graded by hand
+            assert s.needs_manual_grade and s.auto_score is None, (grade_id, s)
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_released_stubs_get_zero(graded, path):
+    for grade_id, s in graded.scores["stub", path.stem].items():
+        assert s.score == 0 and not s.needs_manual_grade, (
+            f"{path.name} {grade_id}: {s.score} of {s.max_score} points for the unfinished stub "
+            f"(needs manual grade: {s.needs_manual_grade}):\n{outputs_of(graded, 'stub', path.stem, grade_id)}")
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_each_wrong_answer_loses_points(graded, path):
+    """The first autograded test cell after each wrong solution cell scores below full."""
+    scores = graded.scores["wrong", path.stem]
+    cells = nbformat.read(path, 4).cells
+    for i, cell in enumerate(cells):
+        if code_solution(cell):
+            test = next((c for c in cells[i + 1:] if autograded(c)), None)
+            solution_id = nbgrader_meta(cell)["grade_id"]
+            assert test is not None, f"{path.name}: no autograded test cell after {solution_id}"
+            s = scores[nbgrader_meta(test)["grade_id"]]
+            assert s.score < s.max_score, (
+                f"{path.name}: the wrong {solution_id} gets full points in {nbgrader_meta(test)['grade_id']}:\n"
+                f"{WRONG[solution_id]}\n{outputs_of(graded, 'wrong', path.stem, nbgrader_meta(test)['grade_id'])}")
+
+
+@pytest.mark.parametrize("student", ["solution", "stub"])
+def test_errors_only_where_expected(graded, student):
+    """Solutions run clean; a student version raises only in cells tagged raises-exception (nbval runs it)."""
+    for path in EXERCISES:
+        nb = nbformat.read(graded.course / "autograded" / student / ASSIGNMENT / path.name, 4)
+        for cell in nb.cells:
+            errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+            if errors and (student == "solution" or not raises_until_done(cell)):
+                raise AssertionError(f"{student} {path.name}: cell raises {errors[0].ename}: {errors[0].evalue}\n"
+                                     f"{cell.source[:400]}")
+
+
+def test_feedback_and_export(graded):
+    graded.log["feedback"] = nbgrader(graded.course, "generate_feedback", ASSIGNMENT, "--student", "wrong")
+    feedback = graded.course / "feedback" / "wrong" / ASSIGNMENT
+    assert sorted(p.stem for p in feedback.glob("*.html")) == [p.stem for p in EXERCISES]
+    graded.log["export"] = nbgrader(graded.course, "export")
+    rows = (graded.course / "grades.csv").read_text().splitlines()
+    assert rows[0].startswith("assignment,duedate,timestamp,student_id") and len(rows) == 1 + len(STUDENTS)
