@@ -1,4 +1,259 @@
-"""Self-checks for Notebook 07: learning rules beyond Hebb."""
+"""Self-checks for Notebook 07: learning rules beyond Hebb (stable patterns, the projection rule,
+Storkey's rule).
+
+Every check runs the student's function on cases of its own, some built to expose one mistake
+each (a row of the network reversed so every pattern has exactly one bad bit, a field of exactly
+0, a field that rounding left at 1e-17), compares with the plain formula and, where the answer
+matches a known wrong variant, names that mistake.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Callable
+
+import torch
+
+from ._report import _Report
+
+__all__ = ["check_stable_fraction", "check_projection_weights", "check_storkey_step"]
+
+
+def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
+    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
+
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    """Call the student's function on copies; on failure record why (naming the case)."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _number(r: _Report, out, label: str) -> float | None:
+    try:
+        t = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: the result is not a number ({type(out).__name__}): {err}")
+        return None
+    if t.numel() != 1:
+        r.check(False, "", f"{label}: return one number (the fraction), not a tensor of shape {tuple(t.shape)}")
+        return None
+    return float(t.reshape(()))
+
+
+def _matrix(r: _Report, out, shape: tuple, label: str) -> torch.Tensor | None:
+    try:
+        t = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: the result is not a matrix ({type(out).__name__}): {err}")
+        return None
+    if tuple(t.shape) != shape:
+        r.check(False, "", f"{label}: expected shape {shape}, got {tuple(t.shape)}")
+        return None
+    return t
+
+
+# --- Exercise: stable_fraction -----------------------------------------------------------------
+
+def _fractions(w: torch.Tensor, x: torch.Tensor, tol: float = 1e-9) -> dict[str, float]:
+    """The right answer and the values of the wrong variants a check can name."""
+    h = w @ x
+    return {
+        "right": float((h * x > tol).all(0).double().mean()),
+        "bits": float((h * x > tol).double().mean()),
+        "ties": float((h * x >= -tol).all(0).double().mean()),
+        "strict": float((h * x > 0).all(0).double().mean()),
+        "sign": float((h > tol).all(0).double().mean()),
+        "first": float((h * x > tol)[:, 0].all()),
+        "unstable": 1.0 - float((h * x > tol).all(0).double().mean()),
+    }
+
+
+_STABLE_MISTAKES = {
+    "bits": "you returned the fraction of stable *bits*; a pattern counts only if every one of its bits is stable",
+    "ties": "a field of exactly 0 must count as unstable (x_i h_i > tol, strictly)",
+    "strict": "a field that rounding left at ~1e-17 is a zero field: compare x_i h_i with tol, not with 0",
+    "sign": "compare the field with the pattern's bit: a bit is stable when x_i h_i > 0, not when h_i > 0",
+    "first": "you checked only the first pattern; count every column of X",
+    "unstable": "you returned the fraction of *unstable* patterns",
+}
+
+
+def _stable_cases():
+    gen = torch.Generator().manual_seed(71)
+    x = _pm1(gen, 40, 3)
+    w = x @ x.T
+    w.fill_diagonal_(0)
+    yield "3 random patterns stored by Hebb's rule (all stable)", w, x
+    x = _pm1(gen, 30, 4)
+    w = x @ x.T
+    w.fill_diagonal_(0)
+    w[5] = -w[5]  # neuron 5 now opposes every pattern: one bad bit in each
+    yield "a network whose neuron 5 opposes every pattern (one bad bit each)", w, x
+    x = _pm1(gen, 50, 12)
+    w = x[:, :1] @ x[:, :1].T
+    w.fill_diagonal_(0)
+    yield "a network that stores only the first of 12 patterns", w, x
+    yield "a network without connections (every field is exactly 0)", torch.zeros(6, 6, dtype=torch.float64), _pm1(gen, 6, 2)
+    w = torch.tensor([[0.0, 0.1, 0.2, -0.3], [0.1, 0.0, 1.0, 1.0], [0.2, 1.0, 0.0, 1.0], [-0.3, 1.0, 1.0, 0.0]],
+                     dtype=torch.float64)
+    yield "a field 0.1 + 0.2 - 0.3 that rounding leaves at 5.6e-17", w, torch.ones(4, 1, dtype=torch.float64)
+
+
+def check_stable_fraction(fn: Callable) -> bool:
+    """``fn(W, X, tol=1e-9)`` must return the fraction of columns of X that are fixed points of
+    W: every bit strictly agrees with its field, x_i (W x)_i > tol."""
+    r = _Report("stable_fraction")
+    results = []
+    for label, w, x in _stable_cases():
+        out = _run(r, fn, label, w.clone(), x.clone())
+        if out is None:
+            return r.done()
+        got = _number(r, out, label)
+        if got is None:
+            return r.done()
+        results.append((label, got, _fractions(w, x)))
+    # the mistake that explains every case (checked in this order), if one does
+    named = next((msg for key, msg in _STABLE_MISTAKES.items()
+                  if all(abs(got - want[key]) < 1e-6 for _, got, want in results)), None)
+    for label, got, want in results:
+        r.check(abs(got - want["right"]) < 1e-6, f"{label}: {want['right']:.3g}",
+                f"{label}: expected {want['right']:.3g}, got {got:.3g}" + (f" - {named}" if named else ""))
+    return r.done()
+
+
+# --- Exercise: projection_weights --------------------------------------------------------------
+
+def _projection_cases():
+    gen = torch.Generator().manual_seed(72)
+    yield "10 random patterns of 30 neurons", _pm1(gen, 30, 10)
+    base = _pm1(gen, 40, 1)
+    x = base.repeat(1, 8)
+    flips = torch.rand(40, 8, generator=gen) < 0.2  # 8 patterns, each 20 % away from a common one
+    x[flips] = -x[flips]
+    yield "8 correlated patterns (overlaps ~0.4) of 40 neurons", x
+
+
+def check_projection_weights(fn: Callable) -> bool:
+    """``fn(X)`` must return the projection-rule matrix W = X (X^T X)^-1 X^T, (N, N), diagonal kept."""
+    r = _Report("projection_weights")
+    for label, x in _projection_cases():
+        n, p = x.shape
+        out = _run(r, fn, label, x.clone())
+        if out is None:
+            return r.done()
+        w = _matrix(r, out, (n, n), label)
+        if w is None:
+            if out is not None and tuple(torch.as_tensor(out).shape) == (p, p):
+                r.check(False, "", "a (p, p) result is X^T X or its inverse alone: sandwich it, X (X^T X)^-1 X^T")
+            return r.done()
+        want = x @ torch.linalg.inv(x.T @ x) @ x.T
+        if torch.allclose(w, want, atol=1e-8):
+            r.check(True, f"{label}: W = X (X^T X)^-1 X^T, so W x = x for every stored pattern", "")
+            continue
+        off = ~torch.eye(n, dtype=torch.bool)
+        hebb = x @ x.T
+        if torch.allclose(w[off], want[off], atol=1e-8) and bool((w.diagonal().abs() < 1e-12).all()):
+            msg = "the diagonal is zero: return the projector itself, diagonal included (the notebook removes it later)"
+        elif torch.allclose(w, hebb / n, atol=1e-8) or torch.allclose(w, hebb, atol=1e-8):
+            msg = "this is Hebb's rule X X^T: put the inverse of the overlap matrix between them, X (X^T X)^-1 X^T"
+        elif torch.allclose(w, x @ (x.T @ x) @ x.T, atol=1e-6):
+            msg = "you multiplied by X^T X; the rule needs its inverse, (X^T X)^-1"
+        elif not torch.allclose(w, w.T, atol=1e-8):
+            msg = "W is not symmetric: check the order of the factors, X (X^T X)^-1 X^T"
+        else:
+            bad = int((~torch.isclose(w @ x, x, atol=1e-8)).any(0).sum())
+            msg = f"W x differs from x for {bad} of the {p} stored patterns; W must map each of them to itself"
+        r.check(False, "", f"{label}: {msg}")
+    return r.done()
+
+
+# --- Exercise: storkey_step --------------------------------------------------------------------
+
+def _storkey_variants(w: torch.Tensor, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The right step and the wrong variants a check can name (w has a zero diagonal)."""
+    n = x.shape[0]
+    h = w @ x
+    h_ij = h[:, None] - w * x[None, :]
+    outer = x[:, None] * x[None, :]
+    full = h[:, None].expand(n, n)
+
+    def finish(delta, scale=1.0 / n, zero_diagonal=True):
+        out = w + scale * delta
+        if zero_diagonal:
+            out = out.clone()
+            out.fill_diagonal_(0.0)
+        return out
+
+    right = outer - x[:, None] * h_ij.T - h_ij * x[None, :]
+    return {
+        "right": finish(right),
+        "hebb": finish(outer),
+        "full field": finish(outer - x[:, None] * full.T - full * x[None, :]),
+        "swapped": finish(outer - x[:, None] * h_ij - h_ij.T * x[None, :]),
+        "one term": finish(outer - h_ij * x[None, :]),
+        "other term": finish(outer - x[:, None] * h_ij.T),
+        "no 1/N": finish(right, scale=1.0),
+        "diagonal": finish(right, zero_diagonal=False),
+    }
+
+
+_STORKEY_MISTAKES = {
+    "hebb": "this is the Hebbian step x_i x_j / N alone; Storkey subtracts the terms x_i h_ji and h_ij x_j",
+    "full field": "h_ij must leave out k = i and k = j: h_ij = h_i - w_ij x_j (w_ii = 0), not the full field h_i",
+    "swapped": "the indices are swapped: x_i pairs with h_ji (the local field on j), h_ij pairs with x_j",
+    "one term": "the term - x_i h_ji is missing",
+    "other term": "the term - h_ij x_j is missing",
+    "no 1/N": "divide the change by N",
+    "diagonal": "keep the diagonal at zero (no self-coupling)",
+}
+
+
+def _storkey_cases():
+    from ..learning import storkey
+
+    gen = torch.Generator().manual_seed(73)
+    x = _pm1(gen, 12, 4)
+    yield "12 neurons, 3 patterns already stored, a 4th to learn", storkey(x[:, :3]), x[:, 3].clone()
+    x = _pm1(gen, 20, 9)
+    yield "20 neurons, 8 patterns already stored, a 9th to learn", storkey(x[:, :8]), x[:, 8].clone()
+
+
+def check_storkey_step(fn: Callable) -> bool:
+    """``fn(W, x)`` must return a new matrix: W after learning pattern x with Storkey's rule,
+    w_ij + (x_i x_j - x_i h_ji - h_ij x_j) / N for i != j, h_ij = sum_{k != i, j} w_ik x_k, w_ii = 0."""
+    r = _Report("storkey_step")
+    x0 = torch.tensor([1.0, -1, 1, 1, -1, -1], dtype=torch.float64)
+    first = _run(r, fn, "first pattern into W = 0", torch.zeros(6, 6, dtype=torch.float64), x0.clone())
+    if first is None:
+        return r.done()
+    first = _matrix(r, first, (6, 6), "first pattern into W = 0")
+    if first is None:
+        return r.done()
+    hebb = torch.outer(x0, x0) / 6
+    hebb.fill_diagonal_(0.0)
+    r.check(torch.allclose(first, hebb, atol=1e-6), "from W = 0 the first step is Hebb's x_i x_j / N (w_ii = 0)",
+            "from W = 0 the first step should be Hebb's x_i x_j / N with a zero diagonal (h = 0 then)")
+    results = []
+    for label, w, x in _storkey_cases():
+        n = x.shape[0]
+        w_in = w.clone()
+        out = _run(r, fn, label, w_in, x.clone())
+        if out is None:
+            return r.done()
+        if not torch.equal(w_in, w):
+            r.check(False, "", f"{label}: W was modified in place; return a new matrix (W.clone() first)")
+        got = _matrix(r, out, (n, n), label)
+        if got is None:
+            return r.done()
+        results.append((label, got, _storkey_variants(w, x)))
+    named = next((msg for key, msg in _STORKEY_MISTAKES.items()
+                  if all(torch.allclose(got, v[key], atol=1e-6) for _, got, v in results)), None)
+    for label, got, v in results:
+        worst = float((got - v["right"]).abs().max())
+        r.check(torch.allclose(got, v["right"], atol=1e-6), f"{label}: matches Storkey's rule",
+                f"{label}: " + (named or f"differs from Storkey's rule by up to {worst:.3g}"))
+    return r.done()
