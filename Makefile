@@ -39,7 +39,9 @@ notebooks: $(STAMP)
 	  CI= ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; done
 
-# Student versions for instructors: solutions replaced by stubs, outputs cleared (commit them).
+# Student versions (commit them): what `nbgrader generate_assignment` releases from the exercise
+# notebooks (stubs, no hidden tests, no model answers, no outputs) with the Colab badge pointing at
+# student/. See README "For instructors".
 student: $(STAMP)
 	$(PY) -m hopfield_lab student --source notebooks --out student
 

@@ -55,6 +55,8 @@ def demo(tmp_path_factory):
     nbformat.write(source, tmp / "notebooks" / "99_demo.ipynb")
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]),
                    tmp / "notebooks" / "98_no_exercise.ipynb")
+    (tmp / "student").mkdir()
+    (tmp / "student" / "98_no_exercise.ipynb").write_text("{}")  # stale: its notebook has no exercise any more
     assert main(["student", "--source", str(tmp / "notebooks"), "--out", str(tmp / "student"),
                  "--course", str(tmp / "course")]) == 0
     return tmp, source, nbformat.read(tmp / "student" / "99_demo.ipynb", as_version=4)
@@ -62,7 +64,7 @@ def demo(tmp_path_factory):
 
 def test_student_version_is_the_release_with_stubs_no_hidden_tests_and_no_answers(demo):
     tmp, source, student = demo
-    assert sorted(p.name for p in (tmp / "student").iterdir()) == ["99_demo.ipynb"]  # only notebooks with exercises
+    assert sorted(p.name for p in (tmp / "student").iterdir()) == ["99_demo.ipynb"]  # only notebooks with exercises now
     cells = student.cells
     assert [c.cell_type for c in cells] == [c.cell_type for c in source.cells]
     assert cells[1].source == f"def double(x):\n    {STUB.replace(chr(10), chr(10) + '    ')}\n\nprint(double(1))"

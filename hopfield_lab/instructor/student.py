@@ -156,7 +156,8 @@ def student_notebook(released, name: str, repository: str | None = None):
 def write_student_versions(source_dir: str | Path = "notebooks", out_dir: str | Path = "student",
                            repository: str | None = None, course_dir: str | Path | None = None) -> list[Path]:
     """Write the student version of every exercise notebook in ``source_dir`` to ``out_dir``
-    (nbgrader releases them in a scratch course directory); returns the paths. With
+    (nbgrader releases them in a scratch course directory) and remove stale ones (``NN_*.ipynb``
+    whose notebook has no exercise any more); returns the paths written. With
     ``course_dir``, also lay out an nbgrader course directory there for the instructor
     (:func:`make_course`; then ``nbgrader generate_assignment hopfield`` in it)."""
     import nbformat
@@ -173,4 +174,6 @@ def write_student_versions(source_dir: str | Path = "notebooks", out_dir: str | 
             target = out_dir / path.name
             nbformat.write(student_notebook(nbformat.read(path, as_version=4), path.name, repository), target)
             written.append(target)
+    for stale in set(out_dir.glob("[0-9][0-9]_*.ipynb")) - set(written):  # its notebook has no exercise any more
+        stale.unlink()
     return written
