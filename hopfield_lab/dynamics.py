@@ -20,6 +20,7 @@ completed from that, parity included, and equal full stepping).
 from __future__ import annotations
 
 import gc
+import traceback
 from dataclasses import replace
 
 import torch
@@ -265,7 +266,8 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
         if not isinstance(err, torch.cuda.OutOfMemoryError) and "out of memory" not in str(err).lower():
             raise  # not a memory problem (MPS reports one as a RuntimeError "... out of memory")
         failed = str(err).splitlines()[0]
-    # The frame of _simulate (patterns, probes, states) is gone now: return its memory to the device.
+        traceback.clear_frames(err.__traceback__)  # the run's frames hold its arrays: let them go
+    # The frames of _simulate and evolve (patterns, probes, states) are cleared: return their memory.
     gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()

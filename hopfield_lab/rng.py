@@ -55,14 +55,18 @@ def _shift(x: torch.Tensor, k: int) -> torch.Tensor:
 
 
 def _mix(x: torch.Tensor) -> torch.Tensor:
-    """splitmix64's finalizer: a bijection of 64-bit integers that scrambles every bit (wrapping arithmetic)."""
-    x = (x ^ _shift(x, 30)) * _MIX1
-    x = (x ^ _shift(x, 27)) * _MIX2
-    return x ^ _shift(x, 31)
+    """splitmix64's finalizer: a bijection of 64-bit integers that scrambles every bit (wrapping
+    arithmetic). Overwrites ``x`` (in place: one temporary at a time)."""
+    for k, factor in ((30, _MIX1), (27, _MIX2), (31, None)):
+        x ^= _shift(x, k)
+        if factor is not None:
+            x *= factor
+    return x
 
 
 def _key(base: int, values: torch.Tensor) -> torch.Tensor:
     return _mix(values.to(torch.int64) * _GOLDEN + ((base & (2**63 - 1)) - (base & 2**63)))
+
 
 
 def _keys(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -73,9 +77,8 @@ def _keys(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor) -> tup
 
 
 def _uniform(x: torch.Tensor, dtype) -> torch.Tensor:
-    if dtype == torch.float64:
-        return _shift(x, 11).to(torch.float64) * 2.0**-53
-    return _shift(x, 40).to(dtype) * 2.0**-24
+    x = _shift(x, 11 if dtype == torch.float64 else 40)
+    return x.to(dtype).mul_(2.0**-53 if dtype == torch.float64 else 2.0**-24)
 
 
 def noise(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor, dtype=torch.float64) -> torch.Tensor:
@@ -86,7 +89,7 @@ def noise(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor, dtype=
     without float64 (Apple MPS) pass ``dtype=torch.float32`` (24 bits).
     """
     row_key, col_key = _keys(seed, step, rows, probes)
-    return _uniform(_mix(row_key[:, None] ^ col_key[None, :]), dtype)
+    return _uniform(_mix(row_key[:, None] ^ col_key[None, :]), dtype)  # row_key ^ col_key is a new tensor
 
 
 def noise_at(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor, dtype=torch.float64) -> torch.Tensor:

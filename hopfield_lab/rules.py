@@ -28,7 +28,7 @@ from .rng import check_seed, noise, noise_at
 UPDATES = ("sync", "async", "hybrid", "blocks", "even-odd")
 TIES = ("random", "keep")
 DETERMINISTIC = ("sync", "even-odd", "blocks")  # at T = 0 the next state is a function of the state
-NOISE_CHUNK = 2**22  # Glauber draws are made for at most this many (neuron, probe) pairs at a time
+NOISE_CHUNK = 2**20  # Glauber draws are made for at most this many (neuron, probe) pairs at a time
 
 
 def validate(*, n=None, alpha=None, lam=0.0, m0=None, steps=100, update="sync", k=None, blocks=None,
@@ -91,7 +91,7 @@ def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.T
     no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
     if temperature > 0:
         if u is not None:
-            prob = 0.5 * (1.0 + torch.tanh(h.to(u.dtype) / (n * temperature)))
+            prob = torch.tanh(h.to(u.dtype) / (n * temperature)).add_(1.0).mul_(0.5)
             return torch.where(u < prob, 1.0, -1.0).to(s.dtype), no_ties
         return _glauber(h, rows, probes, step, n, temperature, seed, inplace).to(s.dtype), no_ties
     new = torch.sign(h, out=h) if inplace else torch.sign(h)
@@ -124,7 +124,7 @@ def _glauber(h, rows, probes, step, n, temperature, seed, inplace):
     chunk = max(1, NOISE_CHUNK // max(1, h.shape[1]))
     for a in range(0, h.shape[0], chunk):
         b = min(a + chunk, h.shape[0])
-        prob = 0.5 * (1.0 + torch.tanh(h[a:b].to(wide) / (n * temperature)))
+        prob = torch.tanh(h[a:b].to(wide) / (n * temperature)).add_(1.0).mul_(0.5)
         u = noise(seed, step, rows[a:b], probes, dtype=wide)
         out[a:b] = torch.where(u < prob, 1.0, -1.0)
     return out

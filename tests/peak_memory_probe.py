@@ -1,0 +1,44 @@
+"""Run one simulation in this process and print its peak memory (RSS above the start) and the estimate.
+
+Used by tests/test_memory.py in a subprocess: ``python peak_memory_probe.py FAKE_FREE_BYTES JSON_KWARGS``.
+The free memory the package sees is faked, the run is sized to the largest N that fits,
+and the peak resident set (VmHWM, reset first through /proc/self/clear_refs) is measured.
+"""
+import json
+import sys
+
+import torch
+
+import hopfield_lab.device as device
+import hopfield_lab.memory as memory
+from hopfield_lab.dynamics import n_patterns, simulate
+
+
+def rss(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(field)
+
+
+def main():
+    fake, kwargs = int(sys.argv[1]), json.loads(sys.argv[2])
+    torch.set_num_threads(1)
+    simulate(200, 0.1, steps=2, **{k: v for k, v in kwargs.items() if k not in ("n", "alpha", "steps")})  # warm up
+    memory.memory_bytes = lambda dev: fake
+    device.memory_bytes = lambda dev: fake
+    alpha = kwargs.pop("alpha")
+    n = kwargs.pop("n", None) or memory.largest_n(alpha, "cpu", **{k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs})
+    p = n_patterns(alpha, n)
+    estimate = memory.run_bytes(n, p, **{k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs})
+    before = rss("VmRSS")
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")  # reset the peak (VmHWM) to the current RSS
+    simulate(n, alpha, **kwargs)
+    peak = rss("VmHWM") - before
+    print(json.dumps(dict(n=n, estimate=estimate, peak=peak, fake=fake)))
+
+
+if __name__ == "__main__":
+    main()
