@@ -1,24 +1,227 @@
-"""Notebook 06's self-checks accept the solution, reject the stub and plausible wrong answers."""
+"""Notebook 06's self-checks accept the solution (and correct answers written differently), reject
+the stub and every plausible wrong answer, and name the mistake in their feedback."""
+import math
+
+import numpy as np
 import pytest
 import torch
-
 from exercise_cases import assert_check_accepts_solution_rejects_stub_and_wrong
-from hopfield_lab import exercises as ex
 
+from hopfield_lab import exercises as ex
+from hopfield_lab import theory
+from hopfield_lab.exercises import nb06
+
+# --- glauber_probability -------------------------------------------------------------------------------
 
 def glauber_probability(h, T):
     return 0.5 * (1 + torch.sign(h)) if T == 0 else 0.5 * (1 + torch.tanh(h / T))
 
 
-CASES = {
-    ex.check_glauber_probability: (glauber_probability, [
-        lambda h, T: torch.tanh(h / T),  # tanh is not a probability
-        lambda h, T: 0.5 * (1 + torch.tanh(h / T)),  # divides by zero at T = 0
-    ]),
-}
+def glauber_logistic(h, T):  # the same rule written as a logistic function
+    if T == 0:
+        return torch.where(h > 0, 1.0, torch.where(h < 0, 0.0, 0.5)).to(h.dtype)
+    return 1 / (1 + torch.exp(-2 * h / T))
 
 
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
-    solution, wrong_answers = CASES[check]
-    assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, wrong_answers, capsys)
+def glauber_numpy(h, T):
+    x = np.asarray(h)
+    return 0.5 * (1 + np.sign(x)) if T == 0 else 0.5 * (1 + np.tanh(x / T))
+
+
+GLAUBER_WRONG = [
+    (lambda h, T: torch.tanh(h / T), "not a probability"),
+    (lambda h, T: 0.5 * (1 + torch.tanh(h / T)), "NaN"),                         # divides by zero at T = 0
+    (lambda h, T: 0.5 * (1 - torch.tanh(h / T)) if T else 0.5 * (1 - torch.sign(h)), "P(S = -1)"),
+    (lambda h, T: torch.sigmoid(h / T) if T else 0.5 * (1 + torch.sign(h)), "factor 2"),
+    (lambda h, T: 0.5 * (1 + torch.tanh(h * T)), "divide the field by T"),
+    (lambda h, T: glauber_probability(h, T) if T else (h > 0).double(), "a tie has P(+1) = 1/2"),
+    (lambda h, T: glauber_probability(h, T) if T else (h >= 0).double(), "a tie has P(+1) = 1/2"),
+]
+
+
+def test_glauber_probability(capsys):
+    for other in (glauber_logistic, glauber_numpy):
+        assert ex.check_glauber_probability(other) is True, capsys.readouterr().out
+    wrong, says = zip(*GLAUBER_WRONG)
+    assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_glauber_probability, glauber_probability, list(wrong),
+                                                         capsys, list(says))
+
+
+# --- glauber_step ----------------------------------------------------------------------------------------
+
+def glauber_step(S, xi, rows, T, u):
+    n, p = xi.shape
+    h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / n
+    S = S.clone()
+    S[rows] = torch.where(u < glauber_probability(h, T), 1.0, -1.0)
+    return S
+
+
+def glauber_step_inplace_numpy(S, xi, rows, T, u):  # numpy arithmetic, the state changed in place
+    x, s = xi.numpy().astype(np.float64), S.numpy()
+    n, p = x.shape
+    r = rows.numpy()
+    h = (x[r] @ (x.T @ s) - p * s[r]) / n
+    prob = glauber_numpy(h, T)
+    s[r] = np.where(u.numpy() < prob, 1.0, -1.0)
+    return S
+
+
+def glauber_step_dense(S, xi, rows, T, u):  # the dense coupling matrix J = (xi xi^T - p I) / N
+    n, p = xi.shape
+    J = (xi @ xi.T - p * torch.eye(n)) / n
+    h = J[rows] @ S
+    new = S.clone()
+    new[rows] = 2.0 * (u < glauber_probability(h, T)).float() - 1.0
+    return new
+
+
+def glauber_step_einsum(S, xi, rows, T, u):
+    n, p = xi.shape
+    m = torch.einsum("ip,ic->pc", xi, S)
+    h = (torch.einsum("rp,pc->rc", xi[rows], m) - p * S[rows]) / n
+    mask = torch.zeros_like(S, dtype=torch.bool)
+    mask[rows] = True
+    new_rows = torch.where(u < glauber_probability(h, T), 1.0, -1.0)
+    full = S.clone()
+    full[rows] = new_rows
+    return torch.where(mask, full, S)
+
+
+def _step(self_coupling=False, per_n=True, flip=False, all_rows=False, zero_one=False, none=False):
+    def fn(S, xi, rows, T, u):
+        n, p = xi.shape
+        h = xi[rows] @ (xi.T @ S) - (0 if self_coupling else p) * S[rows]
+        if per_n:
+            h = h / n
+        P = glauber_probability(h, T)
+        new = torch.where((u > P) if flip else (u < P), 1.0, 0.0 if zero_one else -1.0)
+        if none:
+            S[rows] = new
+            return None
+        out = S.clone()
+        out[rows] = new
+        if all_rows:
+            rest = torch.ones(n, dtype=torch.bool)
+            rest[rows] = False
+            out[rest] = torch.where(xi[rest] @ (xi.T @ S) - p * S[rest] > 0, 1.0, -1.0)
+        return out
+    return fn
+
+
+STEP_WRONG = [
+    (_step(self_coupling=True), "self-coupling"),
+    (_step(per_n=False), "divide the field by N"),
+    (_step(self_coupling=True, per_n=False), "subtract the self-coupling and divide by N"),
+    (_step(flip=True), "where u < P"),
+    (_step(all_rows=True), "outside rows changed"),
+    (_step(zero_one=True), "+1 or -1"),
+    (_step(none=True), "return the new state"),
+    (lambda S, xi, rows, T, u: S.clone(), "do not follow the rule"),
+]
+
+
+def test_glauber_step(capsys):
+    for other in (glauber_step_inplace_numpy, glauber_step_dense, glauber_step_einsum):
+        assert ex.check_glauber_step(other) is True, capsys.readouterr().out
+    wrong, says = zip(*STEP_WRONG)
+    assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_glauber_step, glauber_step, list(wrong), capsys,
+                                                         list(says))
+
+
+def test_step_cases_tell_the_mistakes_apart():
+    for seed, p, n_rows, T in ((1, 6, 15, 0.6), (2, 5, 10, 0.0), (3, 6, 40, 1.5)):
+        S, xi, rows, T, u = nb06.step_case(seed, p=p, n_rows=n_rows, temperature=T)
+        right = nb06.step_reference(S, xi, rows, T, u)
+        if T > 0:  # at T = 0 only signs matter, so the wrong fields may agree there
+            for field in (dict(self_coupling=True), dict(per_n=False)):
+                assert not torch.equal(right, nb06.step_reference(S, xi, rows, T, u, **field)), (seed, field)
+            assert not torch.equal(right, nb06.step_reference(S, xi, rows, T, 1 - u)), seed
+
+
+# --- mean_field_overlap and critical_temperature ---------------------------------------------------------
+
+def mean_field_overlap(T):
+    m = 1.0
+    for _ in range(100_000):
+        new = math.tanh(m / T)
+        if abs(new - m) < 1e-12:
+            return new
+        m = new
+    return m
+
+
+def _iterate(start=1.0, steps=None, times=False, sign=1):
+    def fn(T):
+        m = start
+        for _ in range(steps or 100_000):
+            new = math.tanh(m * T if times else m / T)
+            if steps is None and abs(new - m) < 1e-12:
+                m = new
+                break
+            m = new
+        return sign * m
+    return fn
+
+
+MEAN_FIELD_WRONG = [
+    (_iterate(start=0.0), "start from m = 1"),
+    (_iterate(steps=1), "one step from m = 1"),
+    (_iterate(times=True), "divide by T, do not multiply"),
+    (_iterate(steps=50), "not converged"),
+    (_iterate(sign=-1), "negative solution"),
+    (lambda T: math.tanh(1 / T) ** 0.5, "expected m ="),
+]
+
+
+def test_mean_field_overlap(capsys):
+    assert ex.check_mean_field_overlap(theory.curie_weiss_overlap) is True
+    wrong, says = zip(*MEAN_FIELD_WRONG)
+    assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_mean_field_overlap, mean_field_overlap, list(wrong),
+                                                         capsys, list(says))
+
+
+def critical_temperature(solve, lo, hi):
+    while hi - lo > 1e-5:
+        mid = (lo + hi) / 2
+        if solve(mid) > 1e-3:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def critical_temperature_scan(solve, lo, hi):  # a fine scan instead of bisection
+    grid = np.linspace(lo, hi, 20001)
+    ordered = [T for T in grid if solve(T) > 1e-4]
+    return float(ordered[-1])
+
+
+def _bisect(threshold=1e-3, tol=1e-5):
+    def fn(solve, lo, hi):
+        while hi - lo > tol:
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if solve(mid) > threshold else (lo, mid)
+        return (lo + hi) / 2
+    return fn
+
+
+CRITICAL_WRONG = [
+    (lambda solve, lo, hi: 1.0, "never called the solver"),
+    (lambda solve, lo, hi: (solve(lo), 1.0)[1], "whatever the solver"),
+    (_bisect(threshold=0.5), "too low"),
+    (_bisect(tol=0.5), "too"),
+    (lambda solve, lo, hi: (solve(lo), hi + 1)[1], "outside the bracket"),
+]
+
+
+def test_critical_temperature(capsys):
+    assert ex.check_critical_temperature(critical_temperature_scan) is True, capsys.readouterr().out
+    wrong, says = zip(*CRITICAL_WRONG)
+    assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_critical_temperature, critical_temperature,
+                                                         list(wrong), capsys, list(says))
+
+
+def test_curie_weiss_reference_matches_the_theory_module():
+    for T in (0.3, 0.5, 0.9, 0.99, 1.0, 1.2):
+        assert nb06.curie_weiss(T) == pytest.approx(theory.curie_weiss_overlap(T), abs=1e-12)

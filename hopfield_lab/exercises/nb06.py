@@ -1,32 +1,292 @@
-"""Self-checks for Notebook 06: the Glauber probability."""
+"""Self-checks for Notebook 06: the Glauber probability, one Glauber step of a block of neurons,
+the Curie-Weiss equation m = tanh(m / T) solved by iteration, and T_c located by bisection.
+
+Every check runs the student's function on cases of its own, compares with what the physics
+requires, and names the mistake it recognises (tanh instead of a probability, P(S = -1), a
+missing factor 2, the self-coupling kept, no 1/N, the comparison turned round, m = 0 as the
+start, one step instead of a converged iteration, a T_c that does not come from the solver).
+"""
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
 
-from ._report import _Report, _call
+from ._report import _Report
 
-__all__ = ['check_glauber_probability']
+__all__ = ['check_glauber_probability', 'check_glauber_step', 'check_mean_field_overlap',
+           'check_critical_temperature']
 
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    """Call the student's function; on failure record why and return None."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+        r.unfinished = True
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _tensor(r: _Report, out, shape: tuple, label: str) -> torch.Tensor | None:
+    try:
+        out = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: return a tensor, got {type(out).__name__} ({err})")
+        return None
+    if tuple(out.shape) != shape:
+        r.check(False, "", f"{label}: expected shape {shape}, got {tuple(out.shape)}")
+        return None
+    return out
+
+
+def _number(r: _Report, out, label: str) -> float | None:
+    try:
+        value = float(out)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: return one number, got {type(out).__name__} ({err})")
+        return None
+    if math.isnan(value):
+        r.check(False, "", f"{label}: returned NaN")
+        return None
+    return value
+
+
+def glauber_reference(h: torch.Tensor, temperature: float) -> torch.Tensor:
+    """P(S = +1) = (1 + tanh(h / T)) / 2; at T = 0 the step (1 + sign h) / 2."""
+    h = torch.as_tensor(h, dtype=torch.float64)
+    if temperature == 0:
+        return 0.5 * (1 + torch.sign(h))
+    return 0.5 * (1 + torch.tanh(h / temperature))
+
+
+# --- Exercise: glauber_probability -------------------------------------------------------------------
 
 def check_glauber_probability(fn: Callable[[torch.Tensor, float], torch.Tensor]) -> bool:
-    """``fn(h, T)`` must return P(S = +1) = (1 + tanh(h / T)) / 2, with T = 0 the step function (1/2 at h = 0)."""
+    """``fn(h, T)`` must return P(S = +1) = (1 + tanh(h / T)) / 2 elementwise, with T = 0 the step
+    function (1/2 at h = 0) and no division by zero."""
     r = _Report("glauber_probability")
-    h = torch.tensor([-2.0, -0.5, 0.0, 0.5, 2.0], dtype=torch.float64)
-    got = _call(r, fn, h.clone(), 0.5)
-    if got is None:
+    h = torch.tensor([-2.0, -0.5, -0.1, 0.0, 0.1, 0.5, 2.0], dtype=torch.float64)
+    for T in (0.5, 1.0, 3.0):
+        label = f"T = {T}"
+        got = _run(r, fn, label, h.clone(), T)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if got is None or (got := _tensor(r, got, tuple(h.shape), label)) is None:
+            continue
+        want = glauber_reference(h, T)
+        if torch.allclose(got, want, atol=1e-6):
+            r.check(True, f"{label}: P(+1) = (1 + tanh(h / T)) / 2", "")
+            continue
+        suspects = [
+            (torch.tanh(h / T), "tanh(h / T) runs from -1 to 1, it is not a probability: P(+1) = (1 + tanh(h / T)) / 2"),
+            (0.5 * (1 - torch.tanh(h / T)), "that is P(S = -1): a positive field must make +1 likely"),
+            (torch.sigmoid(h / T), "1 / (1 + e^(-h/T)) is (1 + tanh(h / 2T)) / 2: Glauber's rule has a factor 2, "
+                                   "1 / (1 + e^(-2h/T))"),
+            (0.5 * (1 + torch.tanh(h * T)), "beta = 1 / T: divide the field by T, do not multiply"),
+            (torch.exp(h / T) / (1 + torch.exp(h / T)), "e^(h/T) / (1 + e^(h/T)) misses Glauber's factor 2: "
+                                                        "1 / (1 + e^(-2h/T))"),
+        ]
+        why = next((text for value, text in suspects if torch.allclose(got, value, atol=1e-6)),
+                   f"wrong values: at h = 0.5 expected {float(want[5]):.4f}, got {float(got[5]):.4g}")
+        r.check(False, "", f"{label}: {why}")
+    cold = _run(r, fn, "T = 0", h.clone(), 0.0)
+    if cold is not None and (cold := _tensor(r, cold, tuple(h.shape), "T = 0")) is not None:
+        want = glauber_reference(h, 0.0)
+        if bool(torch.isnan(cold).any()):
+            r.check(False, "", "T = 0 gives NaN: h / 0 is not defined; treat T == 0 apart, as the sign rule")
+        elif torch.allclose(cold[h != 0], want[h != 0]) and not torch.allclose(cold, want):
+            r.check(False, "", f"T = 0: at h = 0 you give {float(cold[3]):g}; a tie has P(+1) = 1/2 ((1 + sign 0) / 2), "
+                               "the limit of (1 + tanh(0 / T)) / 2")
+        else:
+            r.check(torch.allclose(cold, want), "T = 0: the deterministic sign rule (1/2 for a tie)",
+                    "at T = 0 the probability must be 0 or 1 by the sign of h (1/2 at h = 0)")
+    hot = _run(r, fn, "T = 1e6", h.clone(), 1e6)
+    if hot is not None and (hot := _tensor(r, hot, tuple(h.shape), "T = 1e6")) is not None:
+        r.check(torch.allclose(hot, torch.full_like(hot, 0.5), atol=1e-5), "T -> infinity: pure noise, P = 1/2",
+                "at very high T every neuron should be +1 with probability 1/2")
+    return r.done()
+
+
+# --- Exercise: glauber_step --------------------------------------------------------------------------
+
+def step_case(seed: int, n: int = 40, p: int = 6, probes: int = 5, n_rows: int = 15, temperature: float = 0.6):
+    """(S, xi, rows, T, u) for one Glauber step, float32 like the notebook; u kept away from P.
+    (With N even and p odd, N h is odd: no field is exactly 0, so no decision hangs on rounding at T = 0.)"""
+    gen = torch.Generator().manual_seed(seed)
+    xi = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).float()
+    S = (torch.randint(0, 2, (n, probes), generator=gen) * 2 - 1).float()
+    rows = torch.randperm(n, generator=gen)[:n_rows]
+    u = torch.rand(len(rows), probes, generator=gen)
+    P = glauber_reference(step_reference_field(S, xi, rows), temperature).float()
+    near = (u - P).abs() < 1e-3  # no decision may hang on rounding
+    u = torch.where(near, (P + 0.01).clamp(max=0.999), u)
+    return S, xi, rows, temperature, u
+
+
+def step_reference_field(S, xi, rows, self_coupling: bool = False, per_n: bool = True) -> torch.Tensor:
+    S64, xi64 = S.double(), xi.double()
+    n, p = xi.shape
+    h = xi64[rows] @ (xi64.T @ S64) - (0 if self_coupling else p) * S64[rows]
+    return h / n if per_n else h
+
+
+def step_reference(S, xi, rows, temperature, u, **field) -> torch.Tensor:
+    P = glauber_reference(step_reference_field(S, xi, rows, **field), temperature)
+    out = S.double().clone()
+    out[rows] = torch.where(u.double() < P, 1.0, -1.0).double()
+    return out
+
+
+def check_glauber_step(fn: Callable) -> bool:
+    """``fn(S, xi, rows, T, u)`` must return the state after the neurons ``rows`` (all probes at
+    once) take +1 where u < P(+1) and -1 elsewhere, P from the field h = (W S)[rows] / N with
+    W = xi xi^T - p I computed from the old state; the other neurons keep their values."""
+    r = _Report("glauber_step")
+    for label, case in (("T = 0.6, 15 of 40 neurons", step_case(1)), ("T = 0, 10 of 40 neurons", step_case(2, p=5, n_rows=10, temperature=0.0)),
+                        ("T = 1.5, all 40 neurons", step_case(3, n_rows=40, temperature=1.5))):
+        S, xi, rows, T, u = case
+        got = _run(r, fn, label, S.clone(), xi.clone(), rows.clone(), T, u.clone())
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if got is None:
+            if not any("raised" in line for line in r.lines[-1:]):
+                r.check(False, "", f"{label}: nothing returned: return the new state")
+            continue
+        if (got := _tensor(r, got, tuple(S.shape), label)) is None:
+            continue
+        want = step_reference(S, xi, rows, T, u)
+        if torch.equal(got, want):
+            r.check(True, f"{label}: the chosen neurons follow the Glauber rule, the others stay", "")
+            continue
+        others = torch.ones(S.shape[0], dtype=torch.bool)
+        others[rows] = False
+        if not bool(((got == 1) | (got == -1)).all()):
+            why = ("spins are +1 or -1: set +1 where u < P and -1 elsewhere (torch.where(u < P, 1.0, -1.0)), "
+                   "not a probability or 0/1")
+        elif not torch.equal(got[others], S.double()[others]):
+            why = "neurons outside rows changed: only the neurons in rows are updated in this step"
+        elif torch.equal(got, step_reference(S, xi, rows, T, 1 - u)):
+            why = "S_i = +1 with probability P: choose +1 where u < P (you chose it where u > P)"
+        elif torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True)):
+            why = ("the field keeps the self-coupling: W = xi xi^T - p I, so subtract p * S[rows] "
+                   "(h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N)")
+        elif torch.equal(got, step_reference(S, xi, rows, T, u, per_n=False)):
+            why = "divide the field by N: the couplings are W / N, and T is measured in those units"
+        elif torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True, per_n=False)):
+            why = "the field is h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N: subtract the self-coupling and divide by N"
+        else:
+            why = ("the chosen neurons do not follow the rule: h from the old state for all rows at once, "
+                   "P = glauber_probability(h, T), +1 where u < P (and is glauber_probability right?)")
+        r.check(False, "", f"{label}: {why}")
+    return r.done()
+
+
+# --- Exercise: mean_field_overlap -------------------------------------------------------------------
+
+def curie_weiss(temperature: float) -> float:
+    """The largest root of m = tanh(m / T) (0 for T >= 1), by Newton's method from m = 1."""
+    if temperature >= 1.0:
+        return 0.0
+    if temperature == 0:
+        return 1.0
+    m = 1.0
+    for _ in range(200):
+        t = math.tanh(m / temperature)
+        step = (t - m) / (1.0 - (1.0 - t * t) / temperature)
+        m += step
+        if abs(step) < 1e-15:
+            break
+    return m
+
+
+def check_mean_field_overlap(fn: Callable[[float], float]) -> bool:
+    """``fn(T)`` must return the positive solution of m = tanh(m / T) for T < 1 (0 above T_c = 1),
+    converged to 1e-6."""
+    r = _Report("mean_field_overlap")
+    got = {}
+    for T in (0.5, 0.8, 0.9, 0.97, 1.1, 1.5):
+        out = _run(r, fn, f"T = {T}", T)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if out is not None and (value := _number(r, out, f"T = {T}")) is not None:
+            got[T] = value
+    if len(got) < 6:
         return r.done()
-    expected = 0.5 * (1 + torch.tanh(h / 0.5))
-    r.check(torch.allclose(torch.as_tensor(got, dtype=torch.float64), expected, atol=1e-9),
-            "P(+1) = (1 + tanh(h / T)) / 2", "wrong values at T = 0.5: P(+1) = (1 + tanh(h / T)) / 2, not tanh itself or exp")
-    cold = _call(r, fn, h.clone(), 0.0)
-    if cold is not None:
-        r.check(torch.allclose(torch.as_tensor(cold, dtype=torch.float64), torch.tensor([0, 0, 0.5, 1, 1], dtype=torch.float64)),
-                "T = 0: the deterministic sign rule (1/2 for a tie)",
-                "at T = 0 the probability must be 0 or 1 by the sign of h (1/2 at h = 0), without dividing by zero")
-    hot = _call(r, fn, h.clone(), 1e6)
-    if hot is not None:
-        r.check(torch.allclose(torch.as_tensor(hot, dtype=torch.float64), torch.full((5,), 0.5, dtype=torch.float64), atol=1e-5),
-                "T -> infinity: pure noise, P = 1/2", "at very high T every neuron should be +1 with probability 1/2")
+    want = {T: curie_weiss(T) for T in got}
+    low = [0.5, 0.8, 0.9]
+    if all(abs(got[T] - want[T]) < 1e-6 for T in low):
+        r.check(True, "T = 0.5, 0.8, 0.9: m = 0.9575, 0.7104, 0.5254", "")
+    elif all(abs(got[T] + want[T]) < 1e-6 for T in low):
+        r.check(False, "", "you found the negative solution -m: start the iteration from m = +1")
+    elif all(abs(got[T]) < 1e-6 for T in low) and abs(got[1.5] - curie_weiss(1 / 1.5)) < 1e-4:
+        r.check(False, "", "the equation is m = tanh(m / T): divide by T, do not multiply (you find m > 0 above T = 1 "
+                           "and m = 0 below)")
+    elif all(abs(got[T]) < 1e-6 for T in low):
+        r.check(False, "", "you return m = 0, which solves m = tanh(m / T) at every T: start from m = 1 to reach the "
+                           "positive solution")
+    elif all(abs(got[T] - math.tanh(1 / T)) < 1e-6 for T in low):
+        r.check(False, "", "that is tanh(1 / T), one step from m = 1: repeat m <- tanh(m / T) until m stops changing")
+    elif all(abs(got[T] - want[T]) < 1e-2 for T in low):
+        r.check(False, "", "close, but not converged: expected m = " + ", ".join(f"{want[T]:.7f}" for T in low)
+                + " at T = 0.5, 0.8, 0.9, got " + ", ".join(f"{got[T]:.7f}" for T in low)
+                + ". Iterate until m changes by less than 1e-12, not a fixed number of steps")
+        return r.done()
+    else:
+        r.check(False, "", "expected m = " + ", ".join(f"{want[T]:.4f}" for T in low) + " at T = 0.5, 0.8, 0.9, got "
+                + ", ".join(f"{got[T]:.4g}" for T in low))
+        return r.done()
+    if abs(got[0.97] - want[0.97]) < 1e-6:
+        r.check(True, f"T = 0.97, close to T_c: m = {want[0.97]:.4f} (converged)", "")
+    else:
+        r.check(False, "", f"T = 0.97: expected m = {want[0.97]:.6f}, got {got[0.97]:.6f}: not converged. Near T_c each "
+                           "step shrinks the error only by the slope (1 - m^2) / T, close to 1: iterate until m changes "
+                           "by less than 1e-12, not a fixed number of steps")
+    high = [T for T in (1.1, 1.5) if abs(got[T]) > 1e-6]
+    r.check(not high, "T = 1.1, 1.5: m = 0 above T_c = 1",
+            f"above T_c = 1 the only solution is m = 0; at T = {high[0] if high else ''} you return "
+            f"{got[high[0]] if high else 0:.3g}: iterate to convergence")
+    return r.done()
+
+
+# --- Exercise: critical_temperature -------------------------------------------------------------------
+
+def check_critical_temperature(fn: Callable[[Callable[[float], float], float, float], float]) -> bool:
+    """``fn(solve, lo, hi)`` must locate, by bisection between lo and hi, the temperature above which
+    ``solve(T)`` (a solver of a mean-field equation, like mean_field_overlap) gives m = 0 (m <= 1e-3):
+    T_c = 1 for m = tanh(m / T)."""
+    r = _Report("critical_temperature")
+    for scale, lo, hi, label in ((1.0, 0.5, 1.5, "m = tanh(m / T)"), (2.0, 1.0, 3.0, "m = tanh(2 m / T)"),
+                                 (0.75, 0.3, 1.2, "m = tanh(0.75 m / T)")):
+        calls = []
+
+        def solve(T, scale=scale):
+            calls.append(T)
+            return curie_weiss(T / scale)
+
+        out = _run(r, fn, f"{label}, T in [{lo:g}, {hi:g}]", solve, lo, hi)
+        if getattr(r, "unfinished", False):
+            return r.done()
+        if out is None or (got := _number(r, out, label)) is None:
+            continue
+        if abs(got - scale) <= 2e-3 * scale:
+            r.check(True, f"{label}: T_c = {got:.4f} (exact: {scale:g})", "")
+        elif not calls:
+            r.check(False, "", f"{label}: your function never called the solver it was given; T_c must come from it "
+                               f"(here T_c = {scale:g})")
+        elif abs(got - 1.0) <= 2e-3:
+            r.check(False, "", f"{label}: you return 1 whatever the solver: here T_c = {scale:g}; bisect on the solver "
+                               "you are given, between lo and hi")
+        elif got > hi or got < lo:
+            r.check(False, "", f"{label}: {got:.4f} lies outside the bracket [{lo:g}, {hi:g}] you were given")
+        elif got < scale:
+            r.check(False, "", f"{label}: T_c = {scale:g}, you found {got:.4f}: too low. m falls to 0 only at T_c "
+                               "(like sqrt(3 (1 - T / T_c)) just below it): call a state 'ordered' when m > 1e-3, "
+                               "and bisect until the interval is shorter than 1e-4")
+        else:
+            r.check(False, "", f"{label}: T_c = {scale:g}, you found {got:.4f}: too high; keep the bracket [lo, hi] "
+                               "with m > 0 at lo and m = 0 at hi")
     return r.done()
