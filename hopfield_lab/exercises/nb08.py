@@ -1,4 +1,221 @@
-"""Self-checks for Notebook 08: dense associative memory."""
+"""Self-checks for Notebook 08: dense associative memory (the energy difference of one flip for
+F(x) = x^n), the continuous modern Hopfield network (one update; where single-pattern retrieval
+sets in).
+
+Every check compares the student's function with the plain formula on cases of its own and,
+where the answer matches a known wrong variant, names that mistake.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import math
+from typing import Callable
+
+import torch
+
+from ._report import _Report
+
+__all__ = ["check_flip_energy_difference", "check_continuous_update", "check_retrieval_onset"]
+
+
+def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
+    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
+
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _number(r: _Report, out, label: str) -> float | None:
+    try:
+        t = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: the result is not a number ({type(out).__name__}): {err}")
+        return None
+    if t.numel() != 1:
+        r.check(False, "", f"{label}: return one number, not a tensor of shape {tuple(t.shape)}")
+        return None
+    return float(t.reshape(()))
+
+
+# --- Exercise: flip_energy_difference ----------------------------------------------------------
+
+def _energy(xi: torch.Tensor, s: torch.Tensor, n: int) -> float:
+    return -float(((xi.T @ s) ** n).sum())
+
+
+def _flip_variants(xi: torch.Tensor, s: torch.Tensor, i: int, n: int) -> dict[str, float]:
+    flipped = s.clone()
+    flipped[i] = -flipped[i]
+    x = xi.T @ s
+    half = x - s[i] * xi[i]  # the overlap changed by s_i xi_i only
+    right = _energy(xi, flipped, n) - _energy(xi, s, n)
+    return {
+        "right": right,
+        "sign": -right,
+        "half step": float(-((half ** n) - x ** n).sum()),
+        "n = 2": _energy(xi, flipped, 2) - _energy(xi, s, 2),
+        "energy only": _energy(xi, flipped, n),
+        "no minus": -(_energy(xi, flipped, n) + _energy(xi, s, n)),
+    }
+
+
+_FLIP_MISTAKES = {
+    "sign": "the sign is reversed: dE = E(after the flip) - E(before), and E = -sum_mu F(x_mu)",
+    "half step": "flipping s_i changes each overlap by -2 s_i xi_i^mu (s_i goes to -s_i), not by -s_i xi_i^mu",
+    "n = 2": "you used F(x) = x^2 whatever n is: use the power n given",
+    "energy only": "you returned the energy after the flip; return the difference E(after) - E(before)",
+}
+
+
+def _flip_cases():
+    gen = torch.Generator().manual_seed(81)
+    xi = _pm1(gen, 11, 6)
+    s = _pm1(gen, 11)
+    for n, i in ((3, 4), (4, 0), (2, 7), (5, 10)):
+        yield f"N = 11, K = 6, n = {n}, flip bit {i}", xi, s, i, n
+
+
+def check_flip_energy_difference(fn: Callable) -> bool:
+    """``fn(xi, s, i, n)`` must return E(s with bit i flipped) - E(s) for E(s) = -sum_mu (xi^mu . s)^n,
+    xi (N, K) of +/-1, s (N,) of +/-1; s must not change."""
+    r = _Report("flip_energy_difference")
+    results = []
+    for label, xi, s, i, n in _flip_cases():
+        s_in = s.clone()
+        out = _run(r, fn, label, xi.clone(), s_in, i, n)
+        if out is None:
+            return r.done()
+        if not torch.equal(s_in, s):
+            r.check(False, "", f"{label}: s was modified in place; flip a copy (s.clone())")
+            return r.done()
+        got = _number(r, out, label)
+        if got is None:
+            return r.done()
+        results.append((label, got, _flip_variants(xi, s, i, n)))
+    named = next((msg for key, msg in _FLIP_MISTAKES.items()
+                  if all(abs(got - v[key]) <= 1e-9 * max(1.0, abs(v[key])) for _, got, v in results)), None)
+    for label, got, v in results:
+        r.check(abs(got - v["right"]) <= 1e-9 * max(1.0, abs(v["right"])), f"{label}: dE = {v['right']:.0f}",
+                f"{label}: expected {v['right']:.0f}, got {got:.6g}" + (f" - {named}" if named else ""))
+    return r.done()
+
+
+# --- Exercise: continuous_update ---------------------------------------------------------------
+
+def _softmax_update(x, q, beta, dim=0):
+    return x @ torch.softmax(beta * (x.T @ q), dim=dim)
+
+
+def _continuous_cases():
+    gen = torch.Generator().manual_seed(82)
+    x = torch.randn(5, 7, generator=gen, dtype=torch.float64)
+    q = torch.randn(5, 3, generator=gen, dtype=torch.float64)
+    yield "d = 5, K = 7 patterns, 3 queries, beta = 0.5", x, q, 0.5
+    yield "the same, beta = 2", x, q, 2.0
+    big = torch.randn(8, 6, generator=gen, dtype=torch.float64) * 10
+    yield "patterns of norm ~30 at beta = 10 (exp(beta x) alone overflows)", big, big[:, :2] + 0.1, 10.0
+
+
+def check_continuous_update(fn: Callable) -> bool:
+    """``fn(X, Q, beta)`` must return X softmax(beta X^T Q), the softmax over the K patterns for
+    each query (column of Q), shape (d, P), finite for large beta X^T Q."""
+    r = _Report("continuous_update")
+    for label, x, q, beta in _continuous_cases():
+        out = _run(r, fn, label, x.clone(), q.clone(), beta)
+        if out is None:
+            return r.done()
+        try:
+            got = torch.as_tensor(out, dtype=torch.float64)
+        except (TypeError, ValueError, RuntimeError) as err:
+            r.check(False, "", f"{label}: the result is not a tensor: {err}")
+            return r.done()
+        d, k = x.shape
+        p = q.shape[1]
+        if tuple(got.shape) != (d, p):
+            hint = " - that is the softmax weights p; return X @ p" if tuple(got.shape) == (k, p) else ""
+            r.check(False, "", f"{label}: expected shape (d, P) = {(d, p)}, got {tuple(got.shape)}{hint}")
+            return r.done()
+        want = _softmax_update(x, q, beta)
+        if not bool(torch.isfinite(got).all()):
+            r.check(False, "", f"{label}: the result has inf or NaN: exp(beta x) overflowed; subtract each column's "
+                               "largest value before exp, or use torch.softmax")
+            continue
+        if torch.allclose(got, want, atol=1e-9, rtol=1e-9):
+            r.check(True, f"{label}: X softmax(beta X^T Q)", "")
+            continue
+        if p > 1 and torch.allclose(got, _softmax_update(x, q, beta, dim=1), atol=1e-9):
+            msg = "the softmax runs over the queries; it must run over the patterns (dim 0 of X^T Q), one per query"
+        elif torch.allclose(got, _softmax_update(x, q, 1.0), atol=1e-9):
+            msg = "beta is missing: softmax(beta X^T Q)"
+        elif torch.allclose(got, x @ (x.T @ q), atol=1e-9):
+            msg = "the softmax is missing: X softmax(beta X^T Q), not X X^T Q"
+        else:
+            msg = f"differs from X softmax(beta X^T Q) by up to {float((got - want).abs().max()):.3g}"
+        r.check(False, "", f"{label}: {msg}")
+    return r.done()
+
+
+# --- Exercise: retrieval_onset -----------------------------------------------------------------
+
+def _worst_error(x: torch.Tensor, beta: float) -> float:
+    new = _softmax_update(x, x, beta)
+    return float(((new - x).norm(dim=0) / x.norm(dim=0)).max())
+
+
+def _mean_error(x: torch.Tensor, beta: float) -> float:
+    new = _softmax_update(x, x, beta)
+    return float(((new - x).norm(dim=0) / x.norm(dim=0)).mean())
+
+
+def _onset(x: torch.Tensor, eps: float, error=_worst_error) -> float:
+    low, high = 1e-4, 1e4
+    while high / low > 1 + 1e-6:
+        mid = math.sqrt(low * high)
+        low, high = (low, mid) if error(x, mid) <= eps else (mid, high)
+    return high
+
+
+def _onset_cases():
+    gen = torch.Generator().manual_seed(83)
+    x = torch.randn(16, 20, generator=gen, dtype=torch.float64)
+    yield "20 random patterns in d = 16, eps = 0.05", x / x.norm(dim=0) * 4, 0.05
+    common = torch.randn(32, 1, generator=gen, dtype=torch.float64)
+    x = common + 0.6 * torch.randn(32, 40, generator=gen, dtype=torch.float64)  # correlated, like images
+    yield "40 correlated patterns in d = 32, eps = 0.02", x / x.norm(dim=0) * 5, 0.02
+
+
+def check_retrieval_onset(fn: Callable) -> bool:
+    """``fn(X, eps)`` must return the smallest beta (within 2 %) at which one update from every
+    stored pattern (column of X) lands within relative error eps of that pattern."""
+    r = _Report("retrieval_onset")
+    for label, x, eps in _onset_cases():
+        out = _run(r, fn, label, x.clone(), eps)
+        if out is None:
+            return r.done()
+        got = _number(r, out, label)
+        if got is None:
+            return r.done()
+        if not r.check(math.isfinite(got) and got > 0, "", f"{label}: beta must be a positive number, got {got}"):
+            continue
+        want = _onset(x, eps)
+        if abs(got / want - 1) <= 0.02:
+            r.check(True, f"{label}: beta = {want:.4g}", "")
+            continue
+        if got < want:
+            worst = _worst_error(x, got)
+            if abs(got / _onset(x, eps, _mean_error) - 1) <= 0.02:
+                msg = (f"at your beta = {got:.4g} the *average* error is eps but the worst pattern is still off by "
+                       f"{worst:.3g}: every pattern must be retrieved, use the largest error")
+            else:
+                msg = f"at your beta = {got:.4g} some pattern is still off by {worst:.3g} > eps = {eps}: beta is too small"
+        else:
+            msg = (f"already at beta = {want:.4g} every pattern is within eps; you want the smallest such beta "
+                   f"(yours, {got:.4g}, is {100 * (got / want - 1):.0f} % too large): refine the search, e.g. bisection on log beta")
+        r.check(False, "", f"{label}: {msg}")
+    return r.done()

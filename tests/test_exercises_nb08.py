@@ -1,0 +1,151 @@
+"""Notebook 08's self-checks accept correct answers written differently and reject the stub and
+plausible wrong answers, naming the mistake."""
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from exercise_cases import assert_check_accepts_solution_rejects_stub_and_wrong
+from hopfield_lab import dense_memory as dm
+from hopfield_lab import exercises as ex
+
+
+# --- flip_energy_difference --------------------------------------------------------------------
+
+def flip_energy_difference(xi, s, i, n):
+    flipped = s.clone()
+    flipped[i] = -flipped[i]
+    return -((xi.T @ flipped) ** n).sum() + ((xi.T @ s) ** n).sum()
+
+
+def flip_energy_difference_overlaps(xi, s, i, n):  # only the overlaps change: x -> x - 2 s_i xi_i
+    x = xi.T @ s
+    return float((x ** n - (x - 2 * s[i] * xi[i]) ** n).sum())
+
+
+def flip_energy_difference_loops(xi, s, i, n):  # numpy and Python loops, integer result
+    xi, s = np.asarray(xi, dtype=int), np.asarray(s, dtype=int)
+    def energy(state):
+        return -sum(int(xi[:, mu] @ state) ** n for mu in range(xi.shape[1]))
+    t = s.copy()
+    t[i] = -t[i]
+    return energy(t) - energy(s)
+
+
+def flip_package(xi, s, i, n):
+    return dm.flip_energy_differences(xi, s[:, None], dm.Polynomial(n))[i, 0]
+
+
+def flip_in_place(xi, s, i, n):
+    e0 = -((xi.T @ s) ** n).sum()
+    s[i] = -s[i]
+    return -((xi.T @ s) ** n).sum() - e0
+
+
+FLIP_WRONG = [
+    (lambda xi, s, i, n: -flip_energy_difference(xi, s, i, n), "the sign is reversed"),
+    (lambda xi, s, i, n: float((((xi.T @ s) ** n) - (xi.T @ s - s[i] * xi[i]) ** n).sum()), "not by -s_i xi_i^mu"),
+    (lambda xi, s, i, n: flip_energy_difference(xi, s, i, 2), "use the power n given"),
+    (lambda xi, s, i, n: -((xi.T @ torch.cat([s[:i], -s[i:i + 1], s[i + 1:]])) ** n).sum(), "energy after the flip"),
+    (flip_in_place, "modified in place"),
+    (lambda xi, s, i, n: flip_energy_difference(xi, s, i, n) / 2, None),
+]
+
+
+# --- continuous_update -------------------------------------------------------------------------
+
+def continuous_update(X, Q, beta):
+    return X @ torch.softmax(beta * X.T @ Q, dim=0)
+
+
+def continuous_update_by_hand(X, Q, beta):  # the max subtracted by hand, numpy
+    X, Q = np.asarray(X), np.asarray(Q)
+    z = beta * X.T @ Q
+    w = np.exp(z - z.max(axis=0, keepdims=True))
+    return X @ (w / w.sum(axis=0, keepdims=True))
+
+
+def continuous_update_loop(X, Q, beta):  # one query at a time, logsumexp
+    cols = []
+    for c in range(Q.shape[1]):
+        z = beta * (X.T @ Q[:, c])
+        cols.append(X @ torch.exp(z - torch.logsumexp(z, 0)))
+    return torch.stack(cols, 1)
+
+
+CONTINUOUS_WRONG = [
+    (lambda X, Q, beta: X @ torch.softmax(beta * X.T @ Q, dim=1), "over the queries"),
+    (lambda X, Q, beta: X @ torch.softmax(X.T @ Q, dim=0), "beta is missing"),
+    (lambda X, Q, beta: X @ (torch.exp(beta * X.T @ Q) / torch.exp(beta * X.T @ Q).sum(0)), "overflowed"),
+    (lambda X, Q, beta: torch.softmax(beta * X.T @ Q, dim=0), "return X @ p"),
+    (lambda X, Q, beta: X @ (X.T @ Q), "the softmax is missing"),
+]
+
+
+# --- retrieval_onset ---------------------------------------------------------------------------
+
+def worst_error(X, beta):
+    new = continuous_update(X, X, beta)
+    return float(((new - X).norm(dim=0) / X.norm(dim=0)).max())
+
+
+def retrieval_onset(X, eps):
+    low, high = 1e-3, 1e3
+    while high / low > 1.001:
+        mid = math.sqrt(low * high)
+        if worst_error(X, mid) <= eps:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def retrieval_onset_grid(X, eps):  # a fine geometric grid, numpy
+    betas = np.geomspace(1e-3, 1e3, 6000)
+    for beta in betas:
+        if worst_error(X, float(beta)) <= eps:
+            return float(beta)
+
+
+def onset_mean(X, eps):  # the average pattern instead of every pattern
+    def mean_error(beta):
+        new = continuous_update(X, X, beta)
+        return float(((new - X).norm(dim=0) / X.norm(dim=0)).mean())
+    low, high = 1e-3, 1e3
+    while high / low > 1.001:
+        mid = math.sqrt(low * high)
+        low, high = (low, mid) if mean_error(mid) <= eps else (mid, high)
+    return high
+
+
+ONSET_WRONG = [
+    (onset_mean, "use the largest error"),
+    (lambda X, eps: float(np.geomspace(1e-3, 1e3, 13)[next(k for k, b in enumerate(np.geomspace(1e-3, 1e3, 13))
+                                                         if worst_error(X, float(b)) <= eps)]), "refine the search"),
+    (lambda X, eps: retrieval_onset(X, eps) / 2, "beta is too small"),
+    (lambda X, eps: -retrieval_onset(X, eps), "positive number"),
+]
+
+
+CASES = {
+    ex.check_flip_energy_difference: (flip_energy_difference, [flip_energy_difference_overlaps,
+                                                               flip_energy_difference_loops, flip_package], FLIP_WRONG),
+    ex.check_continuous_update: (continuous_update, [continuous_update_by_hand, continuous_update_loop,
+                                                     lambda X, Q, beta: dm.continuous_update(X, Q, beta)], CONTINUOUS_WRONG),
+    ex.check_retrieval_onset: (retrieval_onset, [retrieval_onset_grid, lambda X, eps: dm.retrieval_onset(X, eps)],
+                               ONSET_WRONG),
+}
+
+
+@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
+def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
+    solution, _, wrong = CASES[check]
+    assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, [w for w, _ in wrong], capsys,
+                                                        says=[s for _, s in wrong])
+
+
+@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
+def test_correct_answers_written_differently_pass(check, capsys):
+    for other in CASES[check][1]:
+        assert check(other) is True, capsys.readouterr().out
