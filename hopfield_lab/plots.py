@@ -183,3 +183,21 @@ def two_cycle_zoom(traj: Trajectory, probe: int, ax=None, last_step: int = 40, t
            title=title or f"One 2-cycle, zoomed: probe {probe}")
     ax.ticklabel_format(axis="y", useOffset=False)
     return ax
+
+
+def final_overlap_bars(traj: Trajectory, ax=None, bins: int = 40, label: str | None = None,
+                       title: str = "Distribution of final overlaps") -> plt.Axes:
+    """Histogram P(m_f) of one run's final overlaps as filled bars, the mean dashed, on an
+    x-range that follows the data (within [-1, 1]): a run started at m0 < 0 ends near -1 and shows."""
+    ax = _axes(ax)
+    m = traj.final_overlaps.numpy()
+    m = m[np.isfinite(m)]
+    mean = float(m.mean()) if m.size else float("nan")
+    lo = max(-1.02, min(-0.05, float(m.min(initial=0.0)) - 0.05))
+    hi = min(1.02, max(0.05, float(m.max(initial=0.0)) + 0.05))
+    ax.hist(m, bins=np.linspace(-1, 1, 2 * bins + 1), density=True, color=colour(0), alpha=0.85,
+            label=f"{label or 'all probes'}: mean {mean:.3f}")
+    ax.axvline(mean, color=colour(3), ls="--", lw=1.2)
+    ax.set(xlabel="final overlap $m_f$", ylabel="density $P(m_f)$", title=title, xlim=(lo, hi))
+    ax.legend(fontsize=8, loc="upper left" if mean > 0 else "upper right")
+    return ax
