@@ -201,7 +201,8 @@ def check_retrieval_onset(fn: Callable) -> bool:
         got = _number(r, out, label)
         if got is None:
             return r.done()
-        if not r.check(math.isfinite(got) and got > 0, "", f"{label}: beta must be a positive number, got {got}"):
+        if not (math.isfinite(got) and got > 0):
+            r.check(False, "", f"{label}: beta must be a positive number, got {got}")
             continue
         want = _onset(x, eps)
         if abs(got / want - 1) <= 0.02:
