@@ -113,7 +113,7 @@ STEP_WRONG = [
     (_step(self_coupling=True), "self-coupling"),
     (_step(per_n=False), "divide the field by N"),
     (_step(self_coupling=True, per_n=False), "subtract the self-coupling and divide by N"),
-    (_step(flip=True), "where u < P"),
+    (_step(flip=True), "you chose it where u > P"),
     (_step(all_rows=True), "outside rows changed"),
     (_step(zero_one=True), "+1 or -1"),
     (_step(none=True), "return the new state"),
@@ -136,7 +136,7 @@ def test_step_cases_tell_the_mistakes_apart():
         if T > 0:  # at T = 0 only signs matter, so the wrong fields may agree there
             for field in (dict(self_coupling=True), dict(per_n=False)):
                 assert not torch.equal(right, nb06.step_reference(S, xi, rows, T, u, **field)), (seed, field)
-            assert not torch.equal(right, nb06.step_reference(S, xi, rows, T, 1 - u)), seed
+            assert not torch.equal(right, nb06.step_reference(S, xi, rows, T, u, above=True)), seed
 
 
 # --- mean_field_overlap and critical_temperature ---------------------------------------------------------
@@ -172,6 +172,12 @@ MEAN_FIELD_WRONG = [
     (_iterate(sign=-1), "negative solution"),
     (lambda T: math.tanh(1 / T) ** 0.5, "expected m ="),
 ]
+
+
+def test_mean_field_feedback_names_one_mistake(capsys):
+    for wrong, _ in MEAN_FIELD_WRONG[:3]:
+        ex.check_mean_field_overlap(wrong)
+        assert capsys.readouterr().out.count("✗") == 1
 
 
 def test_mean_field_overlap(capsys):
