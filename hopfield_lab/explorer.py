@@ -143,9 +143,9 @@ class Explorer:
         self.status.value = html.escape(describe(traj))
         from IPython.display import clear_output, display
 
-        with self.output:
+        with self.output:  # a PNG, not the Figure: its formatter exists only once pyplot has drawn
             clear_output(wait=True)
-            display(self.figure)
+            display(self._picture(), raw=True)
 
     def _draw(self, traj, params: dict) -> None:
         for ax in self.axes:
@@ -160,8 +160,11 @@ class Explorer:
         self.figure.savefig(buffer, format="png")
         return buffer.getvalue()
 
+    def _picture(self) -> dict:
+        return {"image/png": base64.b64encode(self.png()).decode("ascii"),
+                "text/plain": f"<the explorer's plots: {describe(self.last) if self.last else 'no run yet'}>"}
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """The live widget, and for views without widgets a PNG of the figure and a line of text."""
-        return {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id},
-                "image/png": base64.b64encode(self.png()).decode("ascii"),
+        return {**self._picture(), WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id},
                 "text/plain": "Explorer (the picture shows its first setting; run the notebook to use the controls)"}

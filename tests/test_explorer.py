@@ -130,3 +130,13 @@ def test_controls_are_wide_enough_to_use_with_a_mouse(explorer):
     for name, control in explorer.controls.items():
         assert control.layout.width == "100%", name  # each fills its cell (300 to 460 px)
         assert getattr(control, "readout", True), name
+
+
+def test_the_live_plot_is_a_png_even_before_pyplot_has_drawn(explorer, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.append((objs, kw)))
+    explorer.controls["m0"].value = 0.7
+    (bundle,), options = shown[-1]
+    assert options.get("raw") and base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
