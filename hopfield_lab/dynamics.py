@@ -25,6 +25,7 @@ from dataclasses import replace
 
 import torch
 
+from . import sweeps
 from ._checks import check_choice, check_pm1
 from .device import pick_device, timer
 from .fields import Arena, Network
@@ -143,6 +144,11 @@ def _sequential_step(net, rule, S, m, t, active):
     set in parallel from the newest states; m follows every change (a rank-|set| update)."""
     update = rule["update"]
     sets = schedule(update, net.n, rule["k"], rule["blocks"], rule["order"])
+    if update == "async" or len(sets) == net.n:  # one neuron at a time: in chunks (hopfield_lab.sweeps)
+        S, m = S.clone(), m.clone()
+        order = [rows.start for rows in sets]
+        changed, tied = sweeps.sweep(net, S, m, order, t, active, rule["temperature"], rule["tie"], rule["seed"])
+        return S, m, changed, tied, None
     full = net.field(slice(None), m, S) if update == "hybrid" else None
     settled = stable(full, S, rule["tie"]) if full is not None else None
     S, m = S.clone(), m.clone()

@@ -13,7 +13,7 @@ from hopfield_lab.patterns import corrupt, random_patterns
 from reference import reference_run
 
 RULES = [("sync", {}), ("even-odd", {}), ("hybrid", {"k": 0.3}), ("hybrid", {"k": 1.0}),
-         ("blocks", {"blocks": 2}), ("blocks", {"blocks": 7}), ("async", {})]
+         ("blocks", {"blocks": 2}), ("blocks", {"blocks": 7}), ("blocks", {"blocks": 60}), ("async", {})]
 LAMS = [0.0, 0.25, 0.5, 1.0, 2.0]
 MODES = [dict(temperature=0.0, tie="keep"), dict(temperature=0.0, tie="random"), dict(temperature=0.3, tie="random")]
 
@@ -62,9 +62,12 @@ def test_sync_at_n_1000_including_the_2_cycle_shortcut(n, alpha, lam):
         assert fast.two_cycle.any() and fast.steps_run == 40
 
 
-@pytest.mark.parametrize("update,kw", [("async", {}), ("blocks", {"blocks": 4}), ("hybrid", {"k": 0.1})])
-def test_other_rules_at_n_500(update, kw):
-    fast, ref = both(500, 60, m0=0.7, steps=4, update=update, tie="random", **kw)
+@pytest.mark.parametrize("update,kw,mode", [
+    ("async", {}, dict(tie="random")), ("async", {}, dict(temperature=0.4)), ("blocks", {"blocks": 4}, dict(tie="random")),
+    ("blocks", {"blocks": 300}, dict(tie="keep")), ("hybrid", {"k": 0.1}, dict(tie="random"))])
+def test_other_rules_at_n_300_several_chunks(update, kw, mode):
+    # async sweeps run in chunks of hopfield_lab.sweeps.CHUNK neurons: N = 300 spans three
+    fast, ref = both(300, 40, m0=0.7, steps=4, update=update, **mode, **kw)
     assert_identical(fast, ref)
 
 
