@@ -48,7 +48,7 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
            lam: float = 0.0, steps: int = 100, update: str = "sync", k: float | None = None,
            blocks: int | None = None, temperature: float = 0.0, tie: str = "random",
            seed: int = 0, record_energy: bool = False, params: dict | None = None,
-           progress: bool = False) -> Trajectory:
+           progress: bool = False, _trusted: bool = False) -> Trajectory:
     """Run the dynamics of the network storing ``patterns`` (N, p) from ``probes`` (N, P).
 
     Probe c is compared with pattern ``targets[c]`` (default: pattern c). ``seed`` drives the
@@ -56,9 +56,10 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
     "order") and (seed, "noise") of :mod:`hopfield_lab.rng`. ``progress`` shows a bar over the
     steps with the number of probes still running. Returns a :class:`Trajectory`.
     """
-    check_pm1("patterns", patterns)
+    if not _trusted:  # simulate's own patterns and probes are +/-1 by construction (saves two passes)
+        check_pm1("patterns", patterns)
+        check_pm1("probes", probes, rows=patterns.shape[0])
     n, p = patterns.shape
-    check_pm1("probes", probes, rows=n)
     if probes.device != patterns.device:
         raise ValueError(f"probes are on {probes.device}, patterns on {patterns.device}; allowed: the same device")
     validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed)
@@ -80,7 +81,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     active = torch.arange(n_probes, device=net.device)  # the probes still being stepped
     S = arena.take(n_probes).copy_(probes)
     m = net.overlaps(S)
-    S_prev, tie_prev = None, torch.zeros(n_probes, dtype=torch.bool, device=net.device)
+    S_prev, m_prev, tie_prev = None, None, torch.zeros(n_probes, dtype=torch.bool, device=net.device)
     any_cycle, t = False, 0
     bar = _progress_bar(steps, f"{rule['update']} N={net.n}", progress)
     with timer(net.device) as clock:
@@ -89,7 +90,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
                         net.energy(m) if record_energy else None)
             new, m_new, changed, tied, settled = step(net, rule, S, m, t, active, arena)
             fixed, cycle = classify(rec, rule["temperature"], deterministic, changed, tied, settled,
-                                    new, S_prev, tie_prev)
+                                    new, S_prev, tie_prev, m_new, m_prev)
             if t == steps:
                 break
             drop = fixed | cycle
@@ -104,10 +105,10 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
                 keep = ~drop
                 if not bool(keep.any()):
                     break
-                S, new, m_new, tied, active = _keep_columns(arena, keep, S, new, S_prev, m_new, tied, active)
+                S, new, m, m_new, tied, active = _keep_columns(arena, keep, S, new, S_prev, m, m_new, tied, active)
             else:
                 arena.give(S_prev)
-            S_prev, S, m, tie_prev = S, new, m_new, tied
+            S_prev, m_prev, S, m, tie_prev = S, m, new, m_new, tied
             t += 1
             bar.update(1)
             bar.set_postfix(running=active.numel(), refresh=False)
@@ -171,7 +172,8 @@ def _sequential_step(net, rule, S, m, t, active):
     return S, m, changed, tied, settled
 
 
-def classify(rec: Recorder, temperature: float, deterministic: bool, changed, tied, settled, new, S_prev, tie_prev):
+def classify(rec: Recorder, temperature: float, deterministic: bool, changed, tied, settled, new, S_prev, tie_prev,
+             m_new=None, m_prev=None):
     """After a step S(t) -> S(t+1) = ``new``: which probes sit at a fixed point, which in a
     proven 2-cycle; records how many converged.
 
@@ -180,7 +182,8 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     2-cycle: only under a deterministic rule, S(t+1) = S(t-1) != S(t) with no random tie in
     either step; then the future is known. Under async / hybrid / T > 0 a repeat is chance:
     such probes are still moving. At T > 0 nothing is fixed; the count is of probes that did
-    not change in this step.
+    not change in this step. *Optimisation:* equal states have equal overlaps, so the full
+    (N, P) comparison runs only on probes whose p overlaps m(t+1) = m(t-1) (p << N).
     """
     none = torch.zeros_like(changed)
     if temperature > 0:
@@ -190,10 +193,18 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     rec.count_converged(int(fixed.sum()))
     if S_prev is None or not deterministic:
         return fixed, none
-    return fixed, changed & ~tied & ~tie_prev & (new == S_prev).all(0)
+    candidates = changed & ~tied & ~tie_prev
+    if m_new is not None and m_prev is not None:
+        candidates &= (m_new == m_prev).all(0)
+    if not bool(candidates.any()):
+        return fixed, none
+    cols = candidates.nonzero().squeeze(1)
+    cycle = none.clone()
+    cycle[cols] = (new[:, cols] == S_prev[:, cols]).all(0)
+    return fixed, cycle
 
 
-def _keep_columns(arena: Arena, keep, S, new, S_prev, m_new, tied, active):
+def _keep_columns(arena: Arena, keep, S, new, S_prev, m, m_new, tied, active):
     """Shrink the running set to the columns ``keep``, inside the reused buffers."""
     idx = keep.nonzero().squeeze(1)
     arena.give(S_prev)
@@ -201,7 +212,7 @@ def _keep_columns(arena: Arena, keep, S, new, S_prev, m_new, tied, active):
     arena.give(new)
     S_kept = torch.index_select(S, 1, idx, out=arena.take(idx.numel()))
     arena.give(S)
-    return S_kept, new_kept, m_new[:, keep], tied[keep], active[keep]
+    return S_kept, new_kept, m[:, keep], m_new[:, keep], tied[keep], active[keep]
 
 
 def _progress_bar(steps: int, desc: str, show: bool):
@@ -297,5 +308,5 @@ def _simulate(n, p, m0, device, seed, dense, params, **run) -> Trajectory:
         traj = evolve_dense(patterns, probes, dtype=torch.float32, seed=seed, **run)
         traj = replace(traj, params={**traj.params, **params})
     else:
-        traj = evolve(patterns, probes, seed=seed, params=params, **run)
+        traj = evolve(patterns, probes, seed=seed, params=params, _trusted=True, **run)
     return replace(traj, seconds=clock["seconds"] + traj.seconds)
