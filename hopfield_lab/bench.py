@@ -1,12 +1,23 @@
-"""The [V20] Fig. 2 timing table, measured here, next to the paper's numbers.
+"""The benchmarks, in one place: [V20]'s Fig. 2 timing table and the cost of a sweep per update rule.
 
-Workload (the paper's): alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 synchronous steps,
-timed from pattern generation to the end of the dynamics. Each size runs the engine and,
-up to ``dense_max``, the paper's plain dense algorithm on the same patterns and probes,
-so the ratio compares algorithms on the same machine in the same run.
+Fig. 2 workload (the paper's): alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 synchronous
+steps, timed from pattern generation to the end of the dynamics. Each size runs the engine
+and, up to ``dense_max``, the paper's plain dense algorithm on the same patterns and probes
+(same seed), so the ratio compares algorithms on the same machine in the same run.
+
+Sweep costs: seconds per step of sync, async and Glauber-async (T > 0) updates at the same
+N, so "async at close to synchronous speed" is a measured ratio.
+
+Used by ``python -m hopfield_lab bench``, by ``benchmarks/bench_engine.py`` (which writes the
+table of benchmarks/RESULTS.md, each run in its own process so its peak memory can be read)
+and by notebook 02.
 """
 from __future__ import annotations
 
+import json
+import resource
+import subprocess
+import sys
 from dataclasses import dataclass
 
 from .device import pick_device
@@ -30,29 +41,52 @@ class Row:
     mean_final_overlap: float
     dense_mean_final_overlap: float | None
     fraction_two_cycle: float
+    peak_rss_mib: float | None = None
 
     @property
     def ratio(self) -> float | None:
         return None if self.dense_seconds is None else self.dense_seconds / self.engine_seconds
 
 
-def measure(n: int, device=None, dense: bool = True, seed: int = 0) -> Row:
+def run_isolated(n: int, algorithm: str = "engine", device: str = "cpu", seed: int = 0, **overrides) -> dict:
+    """One run of the workload in a fresh process (``python -m hopfield_lab simulate --json``);
+    adds ``peak_rss_mib``, that process's peak resident memory."""
+    work = dict(WORKLOAD, **overrides)
+    cmd = [sys.executable, "-m", "hopfield_lab", "simulate", "--n", str(n), "--seed", str(seed), "--device", device,
+           "--algorithm", algorithm, "--json"]
+    for key in ("alpha", "lam", "m0", "steps", "update", "temperature", "k", "blocks"):
+        if work.get(key) is not None:
+            cmd += [f"--{key}", str(work[key])]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["peak_rss_mib"] = peak / 1024 if peak > before else None  # the largest child so far: sizes go up
+    return result
+
+
+def measure(n: int, device=None, dense: bool = True, seed: int = 0, isolated: bool = False) -> Row:
     """Time the workload at size ``n`` with the engine and (if ``dense``) the dense algorithm."""
-    device = pick_device(None if device is None else str(device))
+    device = pick_device(device)
+    if isolated:
+        fast = run_isolated(n, "engine", device.type, seed)
+        slow = run_isolated(n, "dense", device.type, seed) if dense else None
+        return Row(n, device.type, fast["seconds"], None if slow is None else slow["seconds"],
+                   fast["mean_final_overlap"], None if slow is None else slow["mean_final_overlap"],
+                   fast["fraction_two_cycle"], fast["peak_rss_mib"])
     fast = simulate(n, seed=seed, device=device, **WORKLOAD)
     slow = simulate(n, seed=seed, device=device, algorithm="dense", **WORKLOAD) if dense else None
     return Row(n, device.type, fast.seconds, None if slow is None else slow.seconds, fast.mean_final_overlap,
                None if slow is None else slow.mean_final_overlap, fast.fraction_two_cycle)
 
 
-def table(sizes=PAPER_SIZES[:4], device=None, dense_max: int = 8000, seed: int = 0, progress: bool = True) -> list[Row]:
+def table(sizes=PAPER_SIZES[:4], device=None, dense_max: int = 8000, seed: int = 0, progress: bool = True,
+          isolated: bool = False) -> list[Row]:
     """Measure every size (dense up to ``dense_max``), with a progress bar."""
     from tqdm.auto import tqdm
 
-    rows = []
-    for n in tqdm(sizes, desc="Fig. 2 sizes", disable=not progress):
-        rows.append(measure(n, device, dense=n <= dense_max, seed=seed))
-    return rows
+    return [measure(n, device, dense=n <= dense_max, seed=seed, isolated=isolated)
+            for n in tqdm(sizes, desc="Fig. 2 sizes", disable=not progress)]
 
 
 def format_table(rows: list[Row]) -> str:
@@ -67,3 +101,66 @@ def format_table(rows: list[Row]) -> str:
                      f"{cell(r.ratio, '{:.1f}x'):>7} {r.mean_final_overlap:>7.4f} "
                      f"{cell(PAPER_GPU_SECONDS.get(r.n)):>11} {cell(PAPER_CPU_SECONDS.get(r.n)):>11}")
     return "\n".join(lines)
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The Fig. 2 table as markdown, for benchmarks/RESULTS.md."""
+    out = ["| N | engine s | dense s | dense / engine | engine m_f | dense m_f | 2-cycles | engine peak RSS | "
+           "paper T4 GPU s | paper 2-core CPU s |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append("| " + " | ".join([
+            str(r.n), f"{r.engine_seconds:.3f}", "-" if r.dense_seconds is None else f"{r.dense_seconds:.3f}",
+            "-" if r.ratio is None else f"**{r.ratio:.1f}x**", f"{r.mean_final_overlap:.4f}",
+            "-" if r.dense_mean_final_overlap is None else f"{r.dense_mean_final_overlap:.4f}",
+            f"{r.fraction_two_cycle:.1%}", "-" if r.peak_rss_mib is None else f"{r.peak_rss_mib:.0f} MiB",
+            str(PAPER_GPU_SECONDS.get(r.n, "-")), str(PAPER_CPU_SECONDS.get(r.n, "-"))]) + " |")
+    return "\n".join(out)
+
+
+def sweep_costs(n: int, temperature: float = 0.3, alpha: float = 0.05, steps: int = 10, device=None,
+                seed: int = 0) -> dict:
+    """Seconds per step of sync, async (T = 0) and Glauber async / sync (T = ``temperature``) at size ``n``,
+    from m0 = 0.8, and the ratios async / sync at the same temperature."""
+    out = {}
+    for name, update, temp in (("sync", "sync", 0.0), ("async", "async", 0.0),
+                               ("glauber-sync", "sync", temperature), ("glauber-async", "async", temperature)):
+        traj = simulate(n, alpha, m0=0.8, steps=steps, update=update, temperature=temp, tie="keep", seed=seed,
+                        device=device)
+        out[name] = traj.seconds / max(1, traj.steps_run)
+    out["async / sync"] = out["async"] / out["sync"]
+    out["glauber async / sync"] = out["glauber-async"] / out["glauber-sync"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``benchmarks/bench_engine.py`` and ``python -m hopfield_lab bench``: print the tables."""
+    import argparse
+    import datetime
+    import platform
+
+    import torch
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
+    parser.add_argument("--dense-max", type=int, default=8000, help="largest N also timed with the dense algorithm")
+    parser.add_argument("--sweep-sizes", type=int, nargs="*", default=[], help="N for the per-sweep costs (async, Glauber)")
+    parser.add_argument("--device", choices=("cpu", "cuda", "mps"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--markdown", action="store_true", help="markdown tables, each run in its own process")
+    args = parser.parse_args(argv)
+    device = pick_device(args.device)
+    print(f"# {datetime.date.today()} on {platform.processor() or platform.machine()}, {torch.get_num_threads()} "
+          f"threads, torch {torch.__version__}, device {device.type}")
+    print("[V20] Fig. 2 workload: alpha = 0.12, lambda = 0, m0 = 0.8, up to 100 sync steps")
+    rows = table(args.sizes, device=device, dense_max=args.dense_max, seed=args.seed, progress=not args.markdown,
+                 isolated=args.markdown)
+    print(markdown_table(rows) if args.markdown else format_table(rows))
+    if args.sweep_sizes:
+        print("\nSeconds per step (alpha = 0.05, m0 = 0.8, 10 steps, ties kept; Glauber at T = 0.3)")
+        print("| N | sync | async | async / sync | Glauber sync | Glauber async | Glauber async / sync |")
+        print("|---|---|---|---|---|---|---|")
+        for n in args.sweep_sizes:
+            c = sweep_costs(n, device=device, seed=args.seed)
+            print(f"| {n} | {c['sync']:.4f} | {c['async']:.4f} | {c['async / sync']:.1f}x | {c['glauber-sync']:.4f} | "
+                  f"{c['glauber-async']:.4f} | **{c['glauber async / sync']:.1f}x** |")
+    return 0

@@ -38,3 +38,19 @@ def test_bench_prints_the_table_with_ratios(capsys):
     assert len(lines) == 2
     assert lines[0].split()[4].endswith("x")  # a ratio where the dense algorithm ran
     assert lines[1].split()[3] == "-"  # none above --dense-max
+
+
+def test_one_benchmark_driver_writes_the_results_tables(capsys):
+    # benchmarks/bench_engine.py and `python -m hopfield_lab bench` are the same driver (hopfield_lab.bench.main)
+    assert main(["bench", "--sizes", "300", "--dense-max", "300", "--markdown", "--sweep-sizes", "300"]) == 0
+    out = capsys.readouterr().out
+    fig2 = [line for line in out.splitlines() if line.startswith("| 300 |") and "MiB" in line]
+    assert len(fig2) == 1 and "x**" in fig2[0]  # ratio, and the peak memory of its own process
+    sweeps = [line for line in out.splitlines() if line.startswith("| 300 |") and "MiB" not in line]
+    assert len(sweeps) == 1 and sweeps[0].count("x") >= 2  # async / sync and Glauber async / sync
+
+
+def test_the_benchmark_script_runs_the_same_driver():
+    run = subprocess.run([sys.executable, "benchmarks/bench_engine.py", "--help"], capture_output=True, text=True,
+                         cwd=__import__("pathlib").Path(__file__).resolve().parents[1])
+    assert run.returncode == 0 and "--sweep-sizes" in run.stdout
