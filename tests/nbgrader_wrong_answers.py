@@ -9,11 +9,51 @@ notebook needs an entry: the workflow test names the ones that have none.
 """
 
 WRONG = {
+    # Each answer makes one mistake and uses none of the student's other functions (they are
+    # wrong too in the test's "wrong" submission), so its own mistake is what costs the points.
+
+    # 05: forgets -pI: the field of a pattern on itself counted p times too often
+    "aligned_fields_solution": """\
+return xi * (xi @ (xi.T @ xi))""",
+
     # 05: checks the first pattern only - the all-vs-one distinction the notebook teaches
     "all_patterns_stable_solution": """\
 p = xi.shape[1]
 h = xi @ (xi.T @ xi[:, :1]) - p * xi[:, :1]
 return bool((h * xi[:, :1] > 0).all())""",
+
+    # 05: p terms of crosstalk instead of p - 1 (the pattern's own term is signal, not noise)
+    "crosstalk_variance_solution": """\
+return p / n""",
+
+    # 05: the Gaussian tail without the sqrt(2) of erfc's argument
+    "bit_error_probability_solution": """\
+return 0.5 * math.erfc(math.sqrt(n / (p - 1)))""",
+
+    # 05: the union bound over the N bits of one pattern, also when all p patterns must hold
+    "union_bound_capacity_solution": """\
+lo, hi = 2.0, float(n)
+while hi - lo > 1e-6:
+    mid = (lo + hi) / 2
+    if n * 0.5 * math.erfc(math.sqrt(n / (mid - 1)) / math.sqrt(2)) < 1:
+        lo = mid
+    else:
+        hi = mid
+return (lo + hi) / 2""",
+
+    # 07: the fraction of stable bits, not of patterns whose every bit is stable
+    "stable_fraction_solution": """\
+return float(((W @ X) * X > tol).double().mean())""",
+
+    # 07: Hebb's rule instead of the projection (the inverse of the overlap matrix forgotten)
+    "projection_weights_solution": """\
+return X @ X.T / X.shape[0]""",
+
+    # 07: Storkey's step without the local-field terms: Hebb's increment
+    "storkey_step_solution": """\
+W_new = W + torch.outer(x, x) / x.shape[0]
+W_new.fill_diagonal_(0)
+return W_new""",
 
     # 04: torch.sign maps a tie (a field of exactly 0) to 0 instead of keeping the neuron's state
     "jacobi_iteration_solution": """\

@@ -2,17 +2,20 @@
 
 As README "For instructors" shows it: ``python -m hopfield_lab student --course DIR`` lays out
 the course (its nbgrader_config.py, source/hopfield/ with every exercise notebook), ``nbgrader
-generate_assignment hopfield`` releases them, and one ``nbgrader autograde hopfield`` grades
+generate_assignment hopfield`` releases them, and ``nbgrader autograde hopfield`` grades
 three students: "solution" hands in the course notebooks, "stub" the student versions as
 released, "wrong" the student versions with every stub replaced by a wrong answer
 (nbgrader_wrong_answers.py). The scores are read from the gradebook.
 
-Autograde executes every notebook three times, so this is the slowest test; to keep it cheap
-the notebooks run at CI sizes (CI=true) whatever the environment says, and each submission
-ends at its last nbgrader cell: later cells cannot change a grade (nbval runs them in
-notebooks/ and student/).
+Autograde executes every notebook three times, so this is the slowest test. To keep it cheap
+the notebooks run at CI sizes (CI=true) whatever the environment says, each submission ends
+at its last nbgrader cell (later cells cannot change a grade; nbval runs them in notebooks/
+and student/), and the three students' autogrades run at once, each into its own copy of
+the gradebook.
 """
+import ast
 import os
+import shutil
 import subprocess
 import sys
 from collections import namedtuple
@@ -42,15 +45,27 @@ def with_venv_path(env):
     return {**env, "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])}
 
 
-def nbgrader(course, *args):
-    """``nbgrader <args>`` run in the course directory, as an instructor would; its log."""
+def start_nbgrader(course, *args, log):
+    """``nbgrader <args>`` started in the course directory, as an instructor would; its log goes to ``log``."""
     env = {k: v for k, v in os.environ.items() if k != "HOPFIELD_LAB_CACHE"}  # each student's sweeps cache apart
     env = with_venv_path({**env, "CI": "true"})
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
-                          text=True)
-    log = done.stdout + done.stderr
-    assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{log[-6000:]}"
-    return log
+    with open(log, "w") as out:  # the child keeps its own handle
+        return subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+
+
+def finish(process, log):
+    """Wait for an nbgrader process; its log, asserting that it succeeded."""
+    process.wait()
+    text = Path(log).read_text()
+    assert process.returncode == 0, f"{' '.join(map(str, process.args[2:]))} failed:\n{text[-6000:]}"
+    return text
+
+
+def nbgrader(course, *args):
+    """``nbgrader <args>`` run in the course directory; its log."""
+    log = course / f"{args[0]}.log"
+    return finish(start_nbgrader(course, *args, log=log), log)
 
 
 def code_solution(cell):
@@ -98,22 +113,79 @@ def wrong_submission(student_version):
     return nb
 
 
+def gradebook(course, student):
+    """The student's copy of the gradebook (see the ``graded`` fixture)."""
+    return f"sqlite:///{course / f'gradebook-{student}.db'}"
+
+
 def read_scores(course):
-    """{(student, notebook): {grade_id: Score}} from the gradebook, with nbgrader's Gradebook API."""
+    """{(student, notebook): {grade_id: Score}} from the gradebooks, with nbgrader's Gradebook API."""
     from nbgrader.api import Gradebook
 
     scores = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", with_venv_path(dict(os.environ))["PATH"])
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gb:
-            assert gb.find_assignment(ASSIGNMENT).course_id == COURSE_ID  # the CLI read the course's config
-            for student in STUDENTS:
+        for student in STUDENTS:
+            with Gradebook(gradebook(course, student), course_id=COURSE_ID) as gb:
+                assert gb.find_assignment(ASSIGNMENT).course_id == COURSE_ID  # the CLI read the course's config
                 for path in EXERCISES:
                     submission = gb.find_submission_notebook(path.stem, ASSIGNMENT, student)
                     scores[student, path.stem] = {
                         g.name: Score(g.score, g.max_score, g.auto_score, g.needs_manual_grade, g.cell.cell_type)
                         for g in submission.grades}
     return scores
+
+
+def hidden_lines(source):
+    """Line numbers (1-based) between ### BEGIN HIDDEN TESTS and ### END HIDDEN TESTS."""
+    lines, inside = set(), False
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.strip().startswith("### BEGIN HIDDEN TESTS"):
+            inside = True
+        elif line.strip().startswith("### END HIDDEN TESTS"):
+            inside = False
+        elif inside:
+            lines.add(number)
+    return lines
+
+
+def bound_and_loaded(source):
+    """Names a cell binds, with their line numbers, and names it reads, with theirs."""
+    tree = ast.parse("\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()))
+    bound, loaded = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).append((node.id, node.lineno))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound += [((a.asname or a.name).split(".")[0], node.lineno) for a in node.names]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.append((node.name, node.lineno))
+        elif isinstance(node, ast.arg):
+            bound.append((node.arg, node.lineno))
+    return bound, loaded
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
+def test_hidden_tests_stand_alone(path):
+    """A name hidden tests read is not made only by another cell's hidden tests: those do not
+    run once that cell's visible assert fails, and a right answer would then lose points."""
+    cells = [c for c in nbformat.read(path, 4).cells if c.cell_type == "code"]
+    made_in_hidden, made_elsewhere = {}, set()
+    for cell in cells:
+        hidden = hidden_lines(cell.source)
+        for name, line in bound_and_loaded(cell.source)[0]:
+            if line in hidden:
+                made_in_hidden.setdefault(name, nbgrader_meta(cell).get("grade_id"))
+            else:
+                made_elsewhere.add(name)
+    for cell in cells:
+        hidden = hidden_lines(cell.source)
+        bound, loaded = bound_and_loaded(cell.source)
+        own = {name for name, _ in bound}
+        for name, line in loaded:
+            if line in hidden and name not in own and name not in made_elsewhere and name in made_in_hidden:
+                raise AssertionError(f"{path.name}: the hidden tests of {nbgrader_meta(cell).get('grade_id')} use "
+                                     f"{name!r}, which only the hidden tests of {made_in_hidden[name]} define")
 
 
 Graded = namedtuple("Graded", "course student_dir log scores")
@@ -135,12 +207,19 @@ def graded(tmp_path_factory):
     submissions = {"solution": {p.name: nbformat.read(p, 4) for p in EXERCISES},
                    "stub": released,
                    "wrong": {name: wrong_submission(nb) for name, nb in released.items()}}
+    running = {}
     for student, notebooks in submissions.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         for name, nb in notebooks.items():
             nbformat.write(graded_part(nb), folder / name)
-    log["autograde"] = nbgrader(course, "autograde", ASSIGNMENT)
+        # The three run at once, to use both cores of a CI machine; SQLite takes one writer at
+        # a time, so each writes to its own copy of the gradebook.
+        shutil.copy(course / "gradebook.db", course / f"gradebook-{student}.db")
+        running[student] = start_nbgrader(course, "autograde", ASSIGNMENT, "--student", student,
+                                          "--db", gradebook(course, student), log=course / f"autograde-{student}.log")
+    for student, process in running.items():
+        log[f"autograde {student}"] = finish(process, course / f"autograde-{student}.log")
     return Graded(course, student_dir, log, read_scores(course))
 
 
@@ -222,9 +301,10 @@ def test_errors_only_where_expected(graded, student):
 
 
 def test_feedback_and_export(graded):
-    graded.log["feedback"] = nbgrader(graded.course, "generate_feedback", ASSIGNMENT, "--student", "wrong")
+    db = gradebook(graded.course, "wrong")
+    graded.log["feedback"] = nbgrader(graded.course, "generate_feedback", ASSIGNMENT, "--student", "wrong", "--db", db)
     feedback = graded.course / "feedback" / "wrong" / ASSIGNMENT
     assert sorted(p.stem for p in feedback.glob("*.html")) == [p.stem for p in EXERCISES]
-    graded.log["export"] = nbgrader(graded.course, "export")
+    graded.log["export"] = nbgrader(graded.course, "export", "--db", db)
     rows = (graded.course / "grades.csv").read_text().splitlines()
-    assert rows[0].startswith("assignment,duedate,timestamp,student_id") and len(rows) == 1 + len(STUDENTS)
+    assert rows[0].startswith("assignment,duedate,timestamp,student_id") and rows[1].startswith(f"{ASSIGNMENT},")
