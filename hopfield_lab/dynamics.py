@@ -93,16 +93,10 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
                                     new, S_prev, tie_prev, m_new, m_prev)
             if t == steps:
                 break
-            drop = fixed | cycle
-            if bool(drop.any()):
-                rec.drop_fixed(t, active[fixed], S[:, fixed])
-                if bool(cycle.any()):
-                    any_cycle = True
-                    m_b = m_new[:, cycle]
-                    rec.drop_cycle(t, steps, active[cycle], S[:, cycle], new[:, cycle],
-                                   m_b.gather(0, targets[active[cycle]][None, :])[0],
-                                   net.energy(m_b) if record_energy else None)
-                keep = ~drop
+            keep = ~(fixed | cycle)
+            if not bool(keep.all()):  # some probes' future is known: record it, stop stepping them
+                any_cycle |= _record_known_futures(rec, net, t, steps, fixed, cycle, S, new, m_new, targets[active],
+                                                   active, record_energy)
                 if not bool(keep.any()):
                     break
                 S, new, m, m_new, tied, active = _keep_columns(arena, keep, S, new, S_prev, m, m_new, tied, active)
@@ -118,6 +112,18 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     if remaining and deterministic:  # a 2-cycle that shows up in the very last step
         rec.two_cycle[active[cycle].cpu()] = True
     return rec.finish(steps_run, active if remaining else None, S if remaining else None, clock["seconds"], params)
+
+
+def _record_known_futures(rec, net, t, steps, fixed, cycle, S, new, m_new, targets, active, record_energy) -> bool:
+    """Probes at a fixed point stay put; a probe in a 2-cycle alternates between S(t) and S(t+1)
+    for ever: hand both to the recorder. Returns whether any 2-cycle was dropped."""
+    rec.drop_fixed(t, active[fixed], S[:, fixed])
+    if not bool(cycle.any()):
+        return False
+    m_b = m_new[:, cycle]
+    rec.drop_cycle(t, steps, active[cycle], S[:, cycle], new[:, cycle], m_b.gather(0, targets[cycle][None, :])[0],
+                   net.energy(m_b) if record_energy else None)
+    return True
 
 
 def step(net: Network, rule: dict, S, m, t: int, active, arena: Arena):

@@ -40,11 +40,12 @@ def reference_run(patterns, probes, *, lam=0.0, steps=20, update="sync", k=None,
         else:
             cut = [(b * N + blocks // 2) // blocks for b in range(blocks + 1)]
             sets = [list(range(cut[b], cut[b + 1])) for b in range(blocks)]
-        h_all = fields(list(range(N)), S)
-        ok = h_all * S.to(torch.float64) > 0
-        if tie == "keep":
-            ok |= h_all == 0
-        stable_at.append(ok.all(0))
+        if update == "hybrid":  # hybrid visits some neurons only: is every neuron aligned with its field?
+            h_all = fields(list(range(N)), S)
+            ok = h_all * S.to(torch.float64) > 0
+            if tie == "keep":
+                ok |= h_all == 0
+            stable_at.append(ok.all(0))
         coin = torch.zeros(P, dtype=torch.bool)
         new = S.clone()
         for rows in sets:
@@ -95,7 +96,7 @@ def reference_run(patterns, probes, *, lam=0.0, steps=20, update="sync", k=None,
     if temperature == 0 and not cycled and all(f is not None for f in first_fixed) and max(first_fixed) < steps:
         steps_run = max(first_fixed)
     overlaps = torch.stack([(V[:, targets] * states[t]).sum(0).to(torch.float64) / N for t in range(steps_run + 1)])
-    NJ = J0.to(torch.float64) + self_term * torch.eye(N, dtype=torch.float64)
+    NJ = J0 + self_term * torch.eye(N, dtype=torch.float64)
     energy = torch.stack([-(states[t].to(torch.float64) * (NJ @ states[t].to(torch.float64))).sum(0) / (2 * N * N)
                           for t in range(steps_run + 1)])
     converged = torch.tensor([int(f.sum()) for f in fixed[:steps_run + 1]])

@@ -52,14 +52,14 @@ def test_ties_really_occur_and_both_tie_rules_match():
         assert_identical(fast, ref)
 
 
-@pytest.mark.parametrize("n,alpha,lam", [(1000, 0.14, 0.0), (999, 0.12, 1.0), (1000, 0.16, 0.0)])
-def test_sync_at_n_1000_including_the_2_cycle_shortcut(n, alpha, lam):
+@pytest.mark.parametrize("n,alpha,lam", [(800, 0.15, 0.0), (799, 0.12, 1.0)])
+def test_sync_at_n_800_including_the_2_cycle_shortcut(n, alpha, lam):
     p = round(alpha * n)
-    fast, ref = both(n, p, m0=0.8, steps=40, lam=lam, update="sync", tie="random")
+    fast, ref = both(n, p, m0=0.8, steps=30, lam=lam, update="sync", tie="random")
     assert_identical(fast, ref)
     if lam == 0:
         # the shortcut was really taken: some probes sit in 2-cycles, the run went to the end
-        assert fast.two_cycle.any() and fast.steps_run == 40
+        assert fast.two_cycle.any() and fast.steps_run == 30
 
 
 @pytest.mark.parametrize("update,kw,mode", [
@@ -122,7 +122,7 @@ def test_same_seed_same_run_other_seed_other_run():
     V = random_patterns(200, 30, seed=1)
     S0 = corrupt(V, 0.6, seed=2)
     for kw in ({"tie": "random"}, {"temperature": 0.3}, {"update": "async"}, {"update": "hybrid", "k": 0.2}):
-        a, b, c = (evolve(V, S0, seed=s, **kw) for s in (9, 9, 10))
+        a, b, c = (evolve(V, S0, seed=s, steps=15, **kw) for s in (9, 9, 10))
         for field in ("overlaps", "converged", "two_cycle", "final_state"):
             assert torch.equal(getattr(a, field), getattr(b, field)), (kw, field)
         assert not torch.equal(a.final_state, c.final_state), kw
