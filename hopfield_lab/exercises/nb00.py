@@ -1,8 +1,10 @@
 """Self-checks for Notebook 00: random symmetric matrices, fitting a power law."""
 from __future__ import annotations
 
+import math
 from typing import Callable
 
+import numpy as np
 import torch
 
 from ..measure import power_law_slope
@@ -11,18 +13,48 @@ from ._report import _Report, _call, _call_matrix
 __all__ = ['check_random_symmetric', 'check_fit_slope']
 
 
+def _global_states():
+    """torch's and numpy's global random states: a seeded function must leave both alone."""
+    return torch.random.get_rng_state().clone(), np.random.get_state()[1].copy()
+
+
 def check_random_symmetric(fn: Callable[[int, int], torch.Tensor]) -> bool:
-    """``fn(n, seed)`` must return (A + A^T) / 2 for A with i.i.d. standard Gaussian entries."""
+    """``fn(n, seed)`` must return (A + A^T) / 2 for A with i.i.d. standard Gaussian entries,
+    drawn from its own generator seeded with ``seed`` (not from the global random state)."""
     r = _Report("random_symmetric")
+    torch_before, numpy_before = _global_states()
     a = _call_matrix(r, fn, (400, 0), (400, 400), "(n, n)")
     if a is None:
         return r.done()
+    torch_after, numpy_after = _global_states()
+    r.check(torch.equal(torch_before, torch_after) and np.array_equal(numpy_before, numpy_after),
+            "draws from its own seeded generator",
+            "it changed the global random state (torch.manual_seed / np.random.seed, or randn without "
+            "generator=): draw from torch.Generator().manual_seed(seed) so other code is not affected")
     r.check(torch.allclose(a, a.T), "symmetric", "not symmetric: eigh/eigvalsh would read only one triangle")
-    off = a[~torch.eye(400, dtype=torch.bool)]
-    r.check(abs(float(off.var()) - 0.5) < 0.05, "off-diagonal variance 1/2, as for (A + A^T)/2",
-            f"off-diagonal variance {float(off.var()):.3f}; (A + A^T)/2 of standard Gaussians has 1/2")
-    r.check(abs(float(a.diagonal().var()) - 1.0) < 0.25, "diagonal variance 1",
-            f"diagonal variance {float(a.diagonal().var()):.3f}; expected 1")
+    mean = float(a.mean())
+    if not r.check(abs(mean) < 0.05, "entries have mean 0",
+                   f"the entries have mean {mean:.2f}, not 0: torch.rand draws uniform numbers in [0, 1); "
+                   "use torch.randn (standard Gaussian)" if abs(mean - 0.5) < 0.1 else
+                   f"the entries have mean {mean:.2f}; standard Gaussians have mean 0"):
+        return r.done()
+    off = float(a[~torch.eye(400, dtype=torch.bool)].var())
+    if abs(off - 0.5) >= 0.05:
+        if abs(off - 2.0) < 0.2:
+            why = "(A + A^T) has variance 2: divide by 2"
+        elif abs(off - 1.0) < 0.1:
+            why = ("variance 1 is one triangle copied to the other (or (A + A^T)/sqrt 2); "
+                   "the task asks for (A + A^T)/2, whose off-diagonal variance is 1/2")
+        elif abs(off - 1 / 6) < 0.03:
+            why = "variance 1/6 is uniform numbers, not Gaussians: use torch.randn"
+        else:
+            why = "(A + A^T)/2 of standard Gaussians has 1/2"
+        r.check(False, "", f"off-diagonal variance {off:.3f}: {why}")
+    else:
+        r.check(True, "off-diagonal variance 1/2, as for (A + A^T)/2", "")
+    diag = float(a.diagonal().var())
+    r.check(abs(diag - 1.0) < 0.25, "diagonal variance 1",
+            f"diagonal variance {diag:.3f}; the diagonal of (A + A^T)/2 is A_ii, variance 1")
     again = _call(r, fn, 400, 0)
     other = _call(r, fn, 400, 1)
     if again is not None and other is not None:
@@ -30,7 +62,15 @@ def check_random_symmetric(fn: Callable[[int, int], torch.Tensor]) -> bool:
                 "the same seed gave a different matrix: use a torch.Generator seeded with `seed`")
         r.check(not torch.equal(torch.as_tensor(other, dtype=torch.float64), a), "different seeds differ",
                 "different seeds gave the same matrix: the seed is ignored")
+    small = _call(r, fn, 3, 5)
+    if small is not None:
+        r.check(tuple(torch.as_tensor(small).shape) == (3, 3), "any n works (n = 3)",
+                f"n = 3 gave shape {tuple(torch.as_tensor(small).shape)}: use n, not a fixed size")
     return r.done()
+
+
+def _two_point(sizes, seconds):
+    return math.log(seconds[-1] / seconds[-2]) / math.log(sizes[-1] / sizes[-2])
 
 
 def check_fit_slope(fn: Callable[[list, list], float]) -> bool:
@@ -39,13 +79,35 @@ def check_fit_slope(fn: Callable[[list, list], float]) -> bool:
     sizes = [100, 200, 400, 800, 1600]
     wobble = [1.10, 0.92, 1.05, 0.97, 1.02]  # measured times scatter; a two-point estimate is not enough
     seconds = [1e-8 * n**2.8 * w for n, w in zip(sizes, wobble)]
-    got = _call(r, fn, sizes, seconds)
+    got = _call(r, fn, list(sizes), list(seconds))
     if got is None:
         return r.done()
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        r.check(False, "", f"returned {type(got).__name__}, not one number: return the slope only "
+                           "(np.polyfit returns [slope, intercept])")
+        return r.done()
     expected = power_law_slope(sizes, seconds)
-    r.check(abs(float(got) - expected) < 1e-6, "least-squares slope of log t vs log n",
-            f"got {float(got):.4f}, expected {expected:.4f}: fit a line to (log n, log t) through all points")
+    x, y = np.log(sizes), np.log(seconds)
+    mistakes = [  # (value that mistake gives, what to say)
+        (float(np.polyfit(y, x, 1)[0]), "you fitted log n against log t (axes swapped): that gives about 1/slope"),
+        (float(np.polyfit(x, y, 1)[1]), "that is the intercept: np.polyfit returns [slope, intercept]"),
+        (_two_point(sizes, seconds), "that is the slope of the last two points only: fit a line through all of them"),
+        (float(np.polyfit(sizes, seconds, 1)[0]), "that is the slope on linear axes: take logs of both n and t first"),
+        (float(np.polyfit(x, seconds, 1)[0]), "you took the log of n only: take the log of t too"),
+    ]
+    if abs(got - expected) >= 1e-6:
+        why = next((say for value, say in mistakes if abs(got - value) < 1e-6 * max(1.0, abs(value))),
+                   "fit a straight line to (log n, log t) through all points by least squares")
+        r.check(False, "", f"got {got:.4f}, expected {expected:.4f}: {why}")
+    else:
+        r.check(True, "least-squares slope of log t vs log n", "")
     exact = _call(r, fn, [10, 20, 40], [1.0, 8.0, 64.0])
     if exact is not None:
         r.check(abs(float(exact) - 3.0) < 1e-6, "t = n^3 gives slope 3", f"t = n^3 gave {float(exact):.4f}, not 3")
+    flat = _call(r, fn, [100, 1000, 10000], [0.5, 0.5, 0.5])
+    if flat is not None:
+        r.check(abs(float(flat)) < 1e-6, "constant time (pure overhead) gives slope 0",
+                f"constant times gave {float(flat):.4f}, not 0")
     return r.done()

@@ -5,50 +5,110 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _call, _call_matrix
+from ._report import _Report, _call
 
 __all__ = ['check_hebbian_weights', 'check_energy']
+
+
+def _hebb_reference(y: torch.Tensor) -> torch.Tensor:
+    """W = sum_mu y^mu (y^mu)^T - p I, entry by entry (shares nothing with a matrix-product answer)."""
+    n, p = y.shape
+    w = torch.zeros(n, n, dtype=torch.float64)
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                w[i, j] = sum(float(y[i, mu] * y[j, mu]) for mu in range(p))
+    return w
 
 
 def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     """``fn(patterns)`` (patterns as the columns of an (N, p) +/-1 matrix) must return
     W = sum_mu y^mu (y^mu)^T - p I: Hebb's rule without self-connections."""
     r = _Report("hebbian_weights")
+    n, p = 12, 3
     gen = torch.Generator().manual_seed(7)
-    y = (torch.randint(0, 2, (12, 3), generator=gen) * 2 - 1).double()
-    w = _call_matrix(r, fn, (y.clone(),), (12, 12), "(N, N)")
-    if w is None:
+    y = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).double()
+    given = y.clone()
+    out = _call(r, fn, given)
+    if out is None:
         return r.done()
+    w = torch.as_tensor(out, dtype=torch.float64)
+    if tuple(w.shape) == (p, p):
+        r.check(False, "", f"got shape {(p, p)} = (p, p): the patterns are the COLUMNS of the (N, p) matrix, "
+                           "so sum the outer products of columns: patterns @ patterns.T is (N, N)")
+        return r.done()
+    if not r.check(tuple(w.shape) == (n, n), "shape (N, N)", f"expected shape {(n, n)} (N, N), got {tuple(w.shape)}"):
+        return r.done()
+    r.check(torch.equal(given, y), "leaves the patterns unchanged",
+            "your function changed the patterns passed to it (an in-place operation): work on a copy")
+    expected = _hebb_reference(y)
     r.check(torch.allclose(w, w.T), "symmetric, w_ij = w_ji", "not symmetric: Hebb's rule gives w_ij = w_ji")
-    r.check(bool((w.diagonal() == 0).all()), "no self-connections (zero diagonal)",
-            "the diagonal is not zero: subtract p I (no neuron connects to itself)")
-    expected = y @ y.T - 3 * torch.eye(12, dtype=torch.float64)
-    r.check(torch.allclose(w, expected), "equals sum of y y^T minus p I",
-            "wrong values: w_ij should be sum over patterns of y_i y_j (for i != j)")
+    diag = w.diagonal()
+    if not bool((diag == 0).all()):
+        value = float(diag.mean())
+        why = {float(p): "it still has the self-connections: subtract p I, with p = patterns.shape[1]",
+               float(p - 1): "you subtracted I; every diagonal entry of sum_mu y y^T is p, so subtract p I",
+               float(p - n): "you subtracted N I: p is the number of patterns, patterns.shape[1], not N",
+               p / n: "W is scaled by 1/N and keeps the diagonal: this exercise asks for sum y y^T - p I"}
+        r.check(False, "", f"the diagonal is {value:g}, not zero: "
+                           + why.get(value, "subtract p I (no neuron connects to itself)"))
+    else:
+        r.check(True, "no self-connections (zero diagonal)", "")
+    off = ~torch.eye(n, dtype=torch.bool)
+    if torch.allclose(w[off] * n, expected[off]):
+        r.check(False, "", "the weights are divided by N ([V20]'s J): this exercise asks for W = sum y y^T - p I")
+    elif torch.allclose(w[off], -expected[off]):
+        r.check(False, "", "the off-diagonal weights have the wrong sign: w_ij = +sum_mu y_i y_j")
+    else:
+        r.check(torch.allclose(w[off], expected[off]), "w_ij = sum over patterns of y_i y_j (i != j)",
+                "wrong off-diagonal values: w_ij should be sum over patterns of y_i y_j")
     single = _call(r, fn, y[:, :1].clone())
     if single is not None:
         h = torch.as_tensor(single, dtype=torch.float64) @ y[:, 0]
         r.check(bool((torch.sign(h) == y[:, 0]).all()), "one stored pattern is a fixed point",
                 "a single stored pattern is not stable: check the signs")
+    floats = _call(r, fn, y.float()) if r.ok else None  # only worth saying once the rest is right
+    if floats is not None:
+        r.check(torch.allclose(torch.as_tensor(floats, dtype=torch.float64), expected),
+                "works for float32 patterns too", "float32 patterns give different weights")
     return r.done()
 
 
 def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
-    """``fn(W, s)`` must return E = -1/2 s^T W s, and show E(-s) = E(s)."""
+    """``fn(W, s)`` must return E = -1/2 s^T W s (a number), and show E(-s) = E(s)."""
     r = _Report("energy")
     gen = torch.Generator().manual_seed(3)
     a = torch.randn(10, 10, generator=gen, dtype=torch.float64)
     w = a + a.T
     w.fill_diagonal_(0)
     s = (torch.randint(0, 2, (10,), generator=gen) * 2 - 1).double()
-    e = _call(r, fn, w, s)
+    e = _call(r, fn, w.clone(), s.clone())
     if e is None:
         return r.done()
+    try:
+        e = float(e)
+    except (TypeError, ValueError):
+        r.check(False, "", f"returned {type(e).__name__} of shape {tuple(getattr(e, 'shape', ()))}: "
+                           "the energy of one state is one number, s @ W @ s with s a vector")
+        return r.done()
     expected = float(-0.5 * s @ w @ s)
-    r.check(abs(float(e) - expected) < 1e-9, "E = -1/2 s.W.s",
-            f"got {float(e):.4f}, expected {expected:.4f}: E = -1/2 sum_ij w_ij s_i s_j (mind the 1/2 and the sign)")
-    flipped = _call(r, fn, w, -s)
+    mistakes = {-expected: "the sign is flipped: E = MINUS 1/2 s^T W s, so aligned states have low energy",
+                2 * expected: "twice the energy: you forgot the factor 1/2",
+                -2 * expected: "both the sign and the factor 1/2 are missing",
+                expected / 2: "half the energy: with the 1/2, sum over ALL pairs i, j (each pair counted twice)"}
+    if abs(e - expected) >= 1e-9:
+        why = next((say for value, say in mistakes.items() if abs(e - value) < 1e-9),
+                   "E = -1/2 sum_ij w_ij s_i s_j")
+        r.check(False, "", f"got {e:.4f}, expected {expected:.4f}: {why}")
+    else:
+        r.check(True, "E = -1/2 s.W.s", "")
+    flipped = _call(r, fn, w.clone(), -s)
     if flipped is not None:
-        r.check(abs(float(flipped) - float(e)) < 1e-9, "E(-s) = E(s): the inverted state is as low as the state",
+        r.check(abs(float(flipped) - e) < 1e-9, "E(-s) = E(s): the inverted state is as low as the state",
                 "E(-s) differs from E(s), but every term s_i s_j is unchanged when all signs flip")
+    aligned = _call(r, fn, torch.ones(4, 4, dtype=torch.float64) - torch.eye(4, dtype=torch.float64),
+                    torch.ones(4, dtype=torch.float64))
+    if aligned is not None:
+        r.check(abs(float(aligned) + 6.0) < 1e-9, "4 aligned neurons with w = 1 have E = -6",
+                f"4 aligned neurons with all w_ij = 1 gave E = {float(aligned):g}; expected -6")
     return r.done()
