@@ -201,3 +201,34 @@ def final_overlap_bars(traj: Trajectory, ax=None, bins: int = 40, label: str | N
     ax.set(xlabel="final overlap $m_f$", ylabel="density $P(m_f)$", title=title, xlim=(lo, hi))
     ax.legend(fontsize=8, loc="upper left" if mean > 0 else "upper right")
     return ax
+
+
+def power_law_fits(sizes_by_label: Mapping[str, Sequence[float]], seconds_by_label: Mapping[str, Sequence[float]],
+                   slopes: Mapping[str, float], fit_from: Mapping[str, float], ax=None,
+                   title: str = "Time vs problem size", xlabel: str = "size n",
+                   guide_power: float | None = 3.0) -> plt.Axes:
+    """Log-log plot of seconds vs size, one colour per label, with the power law t = c n^a that the
+    caller fitted: ``slopes[label]`` is a (computed by the caller, e.g. by a student's function),
+    fitted to the points with n >= ``fit_from[label]`` (filled; the others open). The line is drawn
+    over the fitted points, through their mean in log space, so legend, line and printout show one
+    fit. An n^guide_power guide (dashed grey) passes through the first label's largest point."""
+    ax = _axes(ax)
+    for i, (label, seconds) in enumerate(seconds_by_label.items()):
+        n = np.asarray(sizes_by_label[label], dtype=float)
+        t = np.asarray(seconds, dtype=float)
+        fitted = n >= fit_from[label]
+        ax.loglog(n[~fitted], t[~fitted], "o", mfc="none", color=colour(i))
+        ax.loglog(n[fitted], t[fitted], "o", color=colour(i))
+        slope = float(slopes[label])
+        log_c = float(np.mean(np.log(t[fitted]) - slope * np.log(n[fitted])))
+        ax.loglog(n[fitted], np.exp(log_c) * n[fitted] ** slope, "-", color=colour(i),
+                  label=f"{label}: slope {slope:.2f} (fit n ≥ {fit_from[label]:g})")
+    if guide_power is not None and seconds_by_label:
+        label, seconds = next(iter(seconds_by_label.items()))
+        n = np.asarray(sizes_by_label[label], dtype=float)
+        ax.loglog(n, seconds[-1] * (n / n[-1]) ** guide_power, "--", color="grey", lw=1,
+                  label=f"$\\propto n^{{{guide_power:g}}}$ (guide)")
+    ax.set(xlabel=xlabel, ylabel="time (s)", title=title)
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    return ax
