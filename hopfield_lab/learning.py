@@ -9,7 +9,7 @@ not a decision, so it counts as unstable here).
   is no longer random noise; random patterns stay stable up to p ~ N / (2 ln N).
 - ``storkey`` [S97]: incremental and local, each pattern corrects the weights by the
   fields the earlier patterns already make; capacity ~ N / sqrt(2 ln N).
-- ``projection`` (pseudo-inverse) [PD75, KS87]: W = X (X^T X)^-1 X^T, the orthogonal
+- ``projection`` (pseudo-inverse) [PGD85, KS87]: W = X (X^T X)^-1 X^T, the orthogonal
   projector onto the patterns' span: W x = x for every stored pattern, up to p = N linearly
   independent ones, correlated or not. Non-local: O(N p^2 + p^3) to build.
 
@@ -66,6 +66,11 @@ def storkey_step(weights: torch.Tensor, pattern: torch.Tensor) -> torch.Tensor:
     w_ij += (x_i x_j - x_i h_ji - h_ij x_j) / N for i != j, with the local field
     h_ij = sum_{k != i, j} w_ik x_k = h_i - w_ij x_j (the diagonal is zero), h = W x.
     Returns a new matrix; ``weights`` is not modified.
+
+    For a symmetric W (every W this rule makes) and x_i^2 = 1 the step is a rank-2 update:
+    x_i h_ji = x_i h_j - w_ij and h_ij x_j = h_i x_j - w_ij, so
+    W' = (1 + 2/N) W + (x x^T - x h^T - h x^T) / N  (diagonal set to 0): three passes over
+    W instead of about ten (what it buys: ~3x at N = 512).
     """
     x = _patterns(pattern, "pattern")[:, 0]
     w = torch.as_tensor(weights, dtype=torch.float64)
@@ -74,10 +79,20 @@ def storkey_step(weights: torch.Tensor, pattern: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"weights has shape {tuple(w.shape)}; expected ({n}, {n}) for a pattern of {n} neurons")
     w = w.clone()
     w.fill_diagonal_(0.0)
-    h = w @ x
+    if torch.equal(w, w.T):
+        return _storkey_update_(w, x)
+    h = w @ x  # the plain formula
     h_ij = h[:, None] - w * x[None, :]  # the field on i without the contributions of i and j
-    delta = (x[:, None] * x[None, :] - x[:, None] * h_ij.T - h_ij * x[None, :]) / n
-    w += delta
+    new = w + (x[:, None] * x[None, :] - x[:, None] * h_ij.T - h_ij * x[None, :]) / n
+    new.fill_diagonal_(0.0)
+    return new
+
+
+def _storkey_update_(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Storkey's step in place for a symmetric, zero-diagonal float64 W and a +/-1 float64 x."""
+    n = x.shape[0]
+    h = w @ x
+    w.mul_(1.0 + 2.0 / n).addr_(x, x - h, alpha=1.0 / n).addr_(h, x, alpha=-1.0 / n)
     w.fill_diagonal_(0.0)
     return w
 
@@ -87,7 +102,7 @@ def storkey(patterns: torch.Tensor) -> torch.Tensor:
     x = _patterns(patterns)
     w = torch.zeros(x.shape[0], x.shape[0], dtype=torch.float64, device=x.device)
     for mu in range(x.shape[1]):
-        w = storkey_step(w, x[:, mu])
+        _storkey_update_(w, x[:, mu])
     return w
 
 
@@ -145,7 +160,7 @@ def stability_curve(rule: str, patterns: torch.Tensor, ps) -> torch.Tensor:
         done = 0
         for k, p in sorted(enumerate(ps), key=lambda kp: kp[1]):
             for mu in range(done, p):
-                w = storkey_step(w, x[:, mu])
+                _storkey_update_(w, x[:, mu])
             done = p
             out[k] = stable_fraction(w, x[:, :p])
         return out

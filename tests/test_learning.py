@@ -144,3 +144,35 @@ def test_bad_input_is_refused_with_the_parameter_named(call, words):
     with pytest.raises(ValueError, match=None) as err:
         call()
     assert words in str(err.value)
+
+
+def test_storkey_step_on_a_non_symmetric_matrix_uses_the_plain_formula():
+    gen = torch.Generator().manual_seed(20)
+    w = torch.randn(6, 6, generator=gen, dtype=torch.float64)
+    x = pm1(6, 1, 21)[:, 0]
+    n = 6
+    w0 = w.clone()
+    w0.fill_diagonal_(0)
+    expected = torch.zeros(6, 6, dtype=torch.float64)
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                h_ij = sum(w0[i, k] * x[k] for k in range(n) if k not in (i, j))
+                h_ji = sum(w0[j, k] * x[k] for k in range(n) if k not in (i, j))
+                expected[i, j] = w0[i, j] + (x[i] * x[j] - x[i] * h_ji - h_ij * x[j]) / n
+    assert torch.allclose(learning.storkey_step(w, x), expected, atol=1e-12)
+
+
+def test_digit_set_gives_distinct_binary_or_grey_digits():
+    from hopfield_lab.patterns import digit_set
+
+    x, labels = digit_set()
+    assert x.shape == (64, 1752) and labels.shape == (1752,)
+    assert len({tuple(c) for c in x.T.tolist()}) == 1752 and bool((x.abs() == 1).all())
+    a, _ = digit_set(20, seed=3)
+    b, _ = digit_set(20, seed=3)
+    assert torch.equal(a, b) and not torch.equal(a, digit_set(20, seed=4)[0])
+    grey, _ = digit_set(5, binary=False)
+    assert float(grey.min()) >= -1 and float(grey.max()) <= 1
+    with pytest.raises(ValueError, match="count"):
+        digit_set(0)
