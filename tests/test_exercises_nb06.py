@@ -212,12 +212,20 @@ def _bisect(threshold=1e-3, tol=1e-5):
     return fn
 
 
+def _bisect_wrong_end(solve, lo, hi):
+    while hi - lo > 1e-5:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if solve(mid) > 1e-3 else (mid, hi)
+    return (lo + hi) / 2
+
+
 CRITICAL_WRONG = [
     (lambda solve, lo, hi: 1.0, "never called the solver"),
     (lambda solve, lo, hi: (solve(lo), 1.0)[1], "whatever the solver"),
     (_bisect(threshold=0.5), "too low"),
     (_bisect(tol=0.5), "too"),
     (lambda solve, lo, hi: (solve(lo), hi + 1)[1], "outside the bracket"),
+    (_bisect_wrong_end, "too high"),                                       # moves the wrong end: runs to hi
 ]
 
 
