@@ -12,6 +12,28 @@ WRONG = {
     # Each answer makes one mistake and uses none of the student's other functions (they are
     # wrong too in the test's "wrong" submission), so its own mistake is what costs the points.
 
+    # 04: updates half of round(kN) neurons ("at most round(kN)" is not "exactly")
+    "hybrid_step_solution": """\
+N = S.shape[0]
+rows = torch.randperm(N, generator=gen)[: max(1, round(k * N) // 2)]
+h = NJ[rows] @ S
+S = S.clone()
+S[rows] = torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, S[rows])).to(S.dtype)
+return S""",
+
+    # 04: looks for a 2-cycle before a fixed point: a fixed point also repeats two steps back
+    "classify_ending_solution": """\
+if len(states) >= 3 and torch.equal(states[-1], states[-3]):
+    return "2-cycle"
+if torch.equal(states[-1], states[-2]):
+    return "fixed"
+return "still moving"
+""",
+
+    # 04: torch.sign maps a tie (a field of exactly 0) to 0 instead of keeping the neuron's state
+    "jacobi_iteration_solution": """\
+return torch.sign(xi @ m), xi.T @ S / xi.shape[0]""",
+
     # 05: forgets -pI: the field of a pattern on itself counted p times too often
     "aligned_fields_solution": """\
 return xi * (xi @ (xi.T @ xi))""",
@@ -41,6 +63,41 @@ while hi - lo > 1e-6:
         hi = mid
 return (lo + hi) / 2""",
 
+    # 06: the logistic function without the factor 2: P = 1 / (1 + exp(-h / T))
+    "glauber_probability_solution": """\
+if T == 0:
+    return 0.5 * (1 + torch.sign(h))
+return 1 / (1 + torch.exp(-h / T))""",
+
+    # 06: forgets the self-coupling: the field includes the neuron's own p S_i / N
+    "glauber_step_solution": """\
+n, p = xi.shape
+h = xi[rows] @ (xi.T @ S) / n
+prob = 0.5 * (1 + torch.sign(h)) if T == 0 else 0.5 * (1 + torch.tanh(h / T))
+S = S.clone()
+S[rows] = torch.where(u < prob, 1.0, -1.0).to(S.dtype)
+return S""",
+
+    # 06: starts the iteration at m = 0, which is a solution at every T: it never leaves it
+    "mean_field_overlap_solution": """\
+m = 0.0
+for _ in range(100_000):
+    new = math.tanh(m / T)
+    if abs(new - m) < 1e-12:
+        return new
+    m = new
+return m""",
+
+    # 06: bisection that moves the wrong end: it runs away from T_c to an end of the bracket
+    "critical_temperature_solution": """\
+while hi - lo > 1e-5:
+    mid = (lo + hi) / 2
+    if solve(mid) > 1e-3:
+        hi = mid
+    else:
+        lo = mid
+return (lo + hi) / 2""",
+
     # 07: the fraction of stable bits, not of patterns whose every bit is stable
     "stable_fraction_solution": """\
 return float(((W @ X) * X > tol).double().mean())""",
@@ -54,17 +111,4 @@ return X @ X.T / X.shape[0]""",
 W_new = W + torch.outer(x, x) / x.shape[0]
 W_new.fill_diagonal_(0)
 return W_new""",
-
-    # 04: torch.sign maps a tie (a field of exactly 0) to 0 instead of keeping the neuron's state
-    "jacobi_iteration_solution": """\
-return torch.sign(xi @ m), xi.T @ S / xi.shape[0]""",
-
-    # 04: updates half of round(kN) neurons ("at most round(kN)" is not "exactly")
-    "hybrid_step_solution": """\
-N = S.shape[0]
-rows = torch.randperm(N, generator=gen)[: max(1, round(k * N) // 2)]
-h = NJ[rows] @ S
-S = S.clone()
-S[rows] = torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, S[rows]))
-return S""",
 }

@@ -274,18 +274,24 @@ def test_released_stubs_get_zero(graded, path):
 
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
 def test_each_wrong_answer_loses_points(graded, path):
-    """The first autograded test cell after each wrong solution cell scores below full."""
+    """The first autograded test cell after each wrong solution cell scores below full, by an
+    assert that rejects the answer (not by a crash of the test cell itself)."""
     scores = graded.scores["wrong", path.stem]
     cells = nbformat.read(path, 4).cells
+    autograded_nb = nbformat.read(graded.course / "autograded" / "wrong" / ASSIGNMENT / path.name, 4)
     for i, cell in enumerate(cells):
         if code_solution(cell):
             test = next((c for c in cells[i + 1:] if autograded(c)), None)
             solution_id = nbgrader_meta(cell)["grade_id"]
             assert test is not None, f"{path.name}: no autograded test cell after {solution_id}"
-            s = scores[nbgrader_meta(test)["grade_id"]]
-            assert s.score < s.max_score, (
-                f"{path.name}: the wrong {solution_id} gets full points in {nbgrader_meta(test)['grade_id']}:\n"
-                f"{WRONG[solution_id]}\n{outputs_of(graded, 'wrong', path.stem, nbgrader_meta(test)['grade_id'])}")
+            test_id = nbgrader_meta(test)["grade_id"]
+            s = scores[test_id]
+            assert s.score < s.max_score, (f"{path.name}: the wrong {solution_id} gets full points in {test_id}:\n"
+                                           f"{WRONG[solution_id]}\n{outputs_of(graded, 'wrong', path.stem, test_id)}")
+            ran = next(c for c in autograded_nb.cells if nbgrader_meta(c).get("grade_id") == test_id)
+            assert [o.ename for o in ran.outputs if o.output_type == "error"] == ["AssertionError"], (
+                f"{path.name} {test_id} did not reject the wrong {solution_id} by an assert:\n"
+                f"{outputs_of(graded, 'wrong', path.stem, test_id)}")
 
 
 @pytest.mark.parametrize("student", ["solution", "stub"])
