@@ -129,12 +129,13 @@ def test_committed_student_notebooks_are_current(tmp_path):
 
 
 def hidden_lines(path):
-    """Lines (>= 20 characters) a student must not see: solutions, hidden tests, model answers."""
-    lines, inside = [], False
+    """Lines (>= 20 characters) a student must not see: solution and hidden-test code, and the
+    lines of the model answers."""
+    code, answers, inside = [], [], False
     for cell in nbformat.read(path, as_version=4).cells:
         meta = nbgrader_meta(cell)
         if cell.cell_type == "markdown" and meta.get("solution"):
-            lines += [line.strip() for line in cell.source.splitlines() if len(line.strip()) >= 20]
+            answers += [line.strip() for line in cell.source.splitlines() if len(line.strip()) >= 20]
             continue
         for line in cell.source.splitlines():
             if line.strip().startswith((BEGIN, "### BEGIN HIDDEN TESTS")):
@@ -142,8 +143,8 @@ def hidden_lines(path):
             elif line.strip().startswith((END, "### END HIDDEN TESTS")):
                 inside = False
             elif inside and len(line.strip()) >= 20:
-                lines.append(line.strip())
-    return lines
+                code.append(line.strip())
+    return code, answers
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.name)
@@ -151,8 +152,12 @@ def test_nothing_leaks_and_failing_cells_are_tagged(path):
     student = nbformat.read(ROOT / "student" / path.name, as_version=4)
     text = "\n".join(c.source for c in student.cells[1:])
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NBVAL_CHECK_OUTPUT" not in text
-    for line in hidden_lines(path):
+    code, answers = hidden_lines(path)
+    for line in code:  # anywhere, also inside a hint
         assert line not in text, f"leaked: {line}"
+    lines = {line.strip() for line in text.splitlines()}
+    for line in answers:  # as a line: a model answer may repeat a phrase of the lesson
+        assert line not in lines, f"leaked: {line}"
     for cell in student.cells:
         assert cell.get("outputs", []) == []
         assert raises_until_done(cell) == ("raises-exception" in cell.metadata.get("tags", [])), cell.source[:60]
