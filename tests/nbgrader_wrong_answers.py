@@ -12,6 +12,24 @@ WRONG = {
     # Each answer makes one mistake and uses none of the student's other functions (they are
     # wrong too in the test's "wrong" submission), so its own mistake is what costs the points.
 
+    # 00: seeds the global random state (torch.manual_seed) instead of a generator of its own
+    "random_symmetric_solution": """\
+torch.manual_seed(seed)
+a = torch.randn(n, n, dtype=torch.float64)
+return (a + a.T) / 2""",
+
+    # 00: the slope of the last two points, not the least-squares fit through all of them
+    "fit_slope_solution": """\
+return float(np.log(seconds[-1] / seconds[-2]) / np.log(sizes[-1] / sizes[-2]))""",
+
+    # 01: forgets to remove the self-connections (-p I)
+    "hebbian_weights_solution": """\
+return patterns @ patterns.T""",
+
+    # 01: forgets the factor 1/2
+    "network_energy_solution": """\
+return float(-(s @ W @ s))""",
+
     # 04: updates half of round(kN) neurons ("at most round(kN)" is not "exactly")
     "hybrid_step_solution": """\
 N = S.shape[0]
@@ -111,4 +129,29 @@ return X @ X.T / X.shape[0]""",
 W_new = W + torch.outer(x, x) / x.shape[0]
 W_new.fill_diagonal_(0)
 return W_new""",
+
+    # 08: flipping s_i changes each overlap by s_i xi_i, not by 2 s_i xi_i
+    "flip_energy_difference_solution": """\
+x = xi.T @ s
+x_new = x - s[i] * xi[i]
+return float(-(x_new ** n).sum() + (x ** n).sum())""",
+
+    # 08: the softmax over the queries instead of over the stored patterns
+    "continuous_update_solution": """\
+return X @ torch.softmax(beta * (X.T @ Q), dim=1)""",
+
+    # 08: the average pattern within eps instead of every pattern (the worst one)
+    "retrieval_onset_solution": """\
+def mean_error(beta):
+    new = X @ torch.softmax(beta * (X.T @ X), dim=0)
+    return float(((new - X).norm(dim=0) / X.norm(dim=0)).mean())
+
+low, high = 1e-3, 1e3
+while high / low > 1.001:
+    mid = math.sqrt(low * high)
+    if mean_error(mid) <= eps:
+        high = mid
+    else:
+        low = mid
+return high""",
 }
