@@ -225,3 +225,14 @@ def test_bad_input_is_refused_with_the_parameter_named(call, words):
     with pytest.raises(ValueError) as err:
         call()
     assert words in str(err.value)
+
+
+def test_async_sweep_in_exact_int64_matches_the_plain_loop():
+    xi = pm1(100, 40, 22)
+    probes = xi[:, :2].clone()
+    probes[:30] *= -1
+    function = dm.Polynomial(8)
+    assert dm.exact_bound(100, 40, function) > 2 ** 53  # the int64 path
+    order = torch.randperm(100, generator=torch.Generator().manual_seed(3)).tolist()
+    run = dm.async_sweeps(xi, probes, function, sweeps=1, seed=torch.Generator().manual_seed(3))
+    assert torch.equal(run.final_state, async_loop(xi, probes, function, order))
