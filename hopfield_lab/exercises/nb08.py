@@ -175,7 +175,7 @@ def _mean_error(x: torch.Tensor, beta: float) -> float:
 
 def _onset(x: torch.Tensor, eps: float, error=_worst_error) -> float:
     low, high = 1e-4, 1e4
-    while high / low > 1 + 1e-6:
+    while high / low > 1 + 1e-4:
         mid = math.sqrt(low * high)
         low, high = (low, mid) if error(x, mid) <= eps else (mid, high)
     return high
