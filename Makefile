@@ -13,31 +13,56 @@ NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 --nbval-sanit
 venv: $(STAMP)
 
 # torch: reuse one the machine already has (a system-wide install is seen through
-# --system-site-packages); otherwise take the CPU build 2.13.0 (a wheel on disk here),
-# and only if that is not available anywhere, the newest torch pip finds.
+# --system-site-packages); otherwise 2.13.0, else the newest. On Linux without an NVIDIA GPU, from
+# PyTorch's CPU index when it answers: PyPI's Linux wheels carry CUDA (several GB), the CPU build ~200 MB.
+HAS_NVIDIA  := $(shell [ -e /proc/driver/nvidia/version ] || command -v nvidia-smi >/dev/null 2>&1 && echo yes)
+CPU_ONLY    := $(and $(filter Linux,$(shell uname -s)),$(if $(HAS_NVIDIA),,yes))
+CPU_INDEX   := https://download.pytorch.org/whl/cpu
+# setuptools prints an "Editable installation" note (a BuildBackendWarning block) for every
+# editable install of a flat-layout package; it is information only, so keep it out of the way.
+QUIET_PIP   := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(PY) -m pip install -q
+say = @printf '\n==> %s\n' "$(1)"
+
 $(STAMP): pyproject.toml requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "The course needs Python >= 3.10 as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1)); try: make PYTHON=python3.12 lab"; exit 1; }
 	@if [ ! -x $(PY) ]; then \
-	  if $(PYTHON) -c "import torch" 2>/dev/null; then $(PYTHON) -m venv --system-site-packages $(VENV); \
-	  else $(PYTHON) -m venv $(VENV); fi; fi
-	$(PY) -m pip install -q --upgrade pip
-	@$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q torch==2.13.0 || $(PY) -m pip install -q torch
-	$(PY) -m pip install -q -r requirements.txt
+	  printf '\n==> Creating the virtual environment $(VENV) (a few seconds)\n'; \
+	  if $(PYTHON) -c "import torch" 2>/dev/null; then flag=--system-site-packages; fi; \
+	  $(PYTHON) -m venv $$flag $(VENV) || { rm -rf $(VENV); \
+	    echo "Could not create $(VENV). On Debian/Ubuntu install the venv module first: sudo apt install python3-venv"; exit 1; }; fi
+	$(call say,Updating pip)
+	@$(PY) -m pip install -q --upgrade pip
+	@if $(PY) -c "import torch" 2>/dev/null; then printf '\n==> torch %s is installed already\n' "$$($(PY) -c 'import torch; print(torch.__version__)')"; \
+	elif [ -n "$(CPU_ONLY)" ] && $(PY) -c "import urllib.request as u; u.urlopen('$(CPU_INDEX)/', timeout=10)" 2>/dev/null; then \
+	  printf '\n==> Installing torch, CPU build (no NVIDIA GPU here): about 200 MB, 1 to 3 minutes\n'; \
+	  $(QUIET_PIP) torch==2.13.0 --index-url $(CPU_INDEX) || $(QUIET_PIP) torch --index-url $(CPU_INDEX); \
+	else printf '\n==> Installing torch$(if $(CPU_ONLY), (the CPU index of PyTorch is unreachable: from your package index),): 1 to 3 minutes\n'; \
+	  $(QUIET_PIP) torch==2.13.0 || $(QUIET_PIP) torch; fi
+	$(call say,Installing the course package hopfield_lab and JupyterLab (about a minute))
+	@$(QUIET_PIP) -r requirements.txt
 	@touch $(STAMP)
+	$(call say,$(VENV) is ready)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+	$(call say,Starting JupyterLab on notebooks/ (it opens in your browser; stop it with Ctrl+C twice))
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) \
+	  --ContentsManager.pre_save_hook=hopfield_lab.course.keep_stored_kernel_metadata
 
 test: $(STAMP)
+	$(call say,Unit tests and then every notebook and student version executed by nbval (several minutes))
 	$(PY) -m pytest -p no:cacheprovider tests notebooks student $(NBVAL)
 
 unit: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider tests
 
-# Regenerate the committed notebook outputs (a CPU run at default sizes).
+# Regenerate the committed notebook outputs (a CPU run at default sizes), stored as JupyterLab
+# saves them (course.normalize_notebook), so that opening one leaves git status clean.
 notebooks: $(STAMP)
 	cd notebooks && for nb in [0-9]*.ipynb; do \
 	  CI= ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; done
+	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
+	  ../$(PY) -c "import sys; from hopfield_lab.course import normalize_notebook; normalize_notebook(sys.argv[1])" "$$nb"; done
 
 # Student versions (commit them): what `nbgrader generate_assignment` releases from the exercise
 # notebooks (stubs, no hidden tests, no model answers, no outputs) with the Colab badge pointing at
