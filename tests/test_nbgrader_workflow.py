@@ -8,10 +8,10 @@ released, "wrong" the student versions with every stub replaced by a wrong answe
 (nbgrader_wrong_answers.py). The scores are read from the gradebook.
 
 Autograde executes every notebook three times, so this is the slowest test. To keep it cheap
-the notebooks run at CI sizes (CI=true) whatever the environment says, each submission ends
-at its last nbgrader cell (later cells cannot change a grade; nbval runs them in notebooks/
-and student/), and the three students' autogrades run at once, each into its own copy of
-the gradebook.
+the notebooks run at CI sizes (CI=true) whatever the environment says, the submissions leave
+out the code cells after the last test cell (they cannot change a score; nbval runs them in
+notebooks/ and student/), and the three students' autogrades run at once, each into its own
+copy of the gradebook.
 """
 import ast
 import os
@@ -100,9 +100,11 @@ def fill_stubs(source, answers):
 
 
 def graded_part(nb):
-    """``nb`` up to its last nbgrader cell."""
+    """``nb`` without the ordinary code cells after its last autograded test cell: they cannot
+    change a score (the written answers after it are markdown, not executed, and stay)."""
     nb = nbformat.from_dict(nb)
-    nb.cells = nb.cells[: max(i for i, c in enumerate(nb.cells) if nbgrader_meta(c)) + 1]
+    last = max(i for i, c in enumerate(nb.cells) if autograded(c))
+    nb.cells = nb.cells[: last + 1] + [c for c in nb.cells[last + 1:] if c.cell_type != "code" or nbgrader_meta(c)]
     return nb
 
 
