@@ -157,6 +157,11 @@ def wrong_bits_traces(traj: Trajectory, groups: Mapping[str, torch.Tensor], ax=N
         for c in cols:
             ax.plot(t, wrong[:stop, c], color=colour(i), lw=0.9, alpha=0.75)
     ax.set_yscale("symlog", linthresh=1.0)
+    shown = wrong[:stop][:, torch.cat([torch.as_tensor(m, dtype=torch.bool).nonzero().squeeze(1)[:per_group]
+                                         for m in groups.values()]).numpy()] if groups else wrong[:stop]
+    ticks = [v for v in (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)
+             if shown.size and shown.min() <= v <= shown.max()]
+    ax.set_yticks(ticks, [str(v) for v in ticks])
     ax.set(xlabel="step t", ylabel="wrong bits $N(1-m)/2$", xlim=(0, stop - 1),
            title=title or f"{per_group} probes per outcome, N = {n}")
     ax.legend(fontsize=8, loc="upper right")
