@@ -129,36 +129,60 @@ def test_committed_student_notebooks_are_current(tmp_path):
         assert json.loads(new.read_text()) == json.loads(old.read_text()), f"{old.name} is stale: run `make student`"
 
 
-def hidden_lines(path):
-    """Lines (>= 20 characters) a student must not see: solution and hidden-test code, and the
-    lines of the model answers."""
-    code, answers, inside = [], [], False
+def instructor_only(path):
+    """What a student must not see in the notebook at ``path``: each solution region (its
+    lines), the hidden-test lines and the model-answer lines; and the lines anyone may see."""
+    solutions, hidden, answers, public = [], [], [], set()
     for cell in nbformat.read(path, as_version=4).cells:
-        meta = nbgrader_meta(cell)
-        if cell.cell_type == "markdown" and meta.get("solution"):
-            answers += [line.strip() for line in cell.source.splitlines() if len(line.strip()) >= 20]
+        if cell.cell_type == "markdown" and nbgrader_meta(cell).get("solution"):
+            answers += [line.strip() for line in cell.source.splitlines()]
             continue
+        region = None
         for line in cell.source.splitlines():
-            if line.strip().startswith((BEGIN, "### BEGIN HIDDEN TESTS")):
-                inside = True
-            elif line.strip().startswith((END, "### END HIDDEN TESTS")):
-                inside = False
-            elif inside and len(line.strip()) >= 20:
-                code.append(line.strip())
-    return code, answers
+            stripped = line.strip()
+            if stripped.startswith(BEGIN):
+                region = []
+                solutions.append(region)
+            elif stripped.startswith("### BEGIN HIDDEN TESTS"):
+                region = hidden
+            elif stripped.startswith((END, "### END HIDDEN TESTS")):
+                region = None
+            elif region is not None:
+                region.append(stripped)
+            else:
+                public.add(stripped)
+    return solutions, hidden, answers, public
+
+
+def leaks(path, student):
+    """What of the notebook at ``path`` that only an instructor may see shows in ``student``."""
+    text = "\n".join(c.source for c in student.cells[1:])
+    lines = {line.strip() for line in text.splitlines()}
+    solutions, hidden, answers, public = instructor_only(path)
+    found = [marker for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "NBVAL_CHECK_OUTPUT") if marker in text]
+    for region in solutions:  # a deeper hint may give one line of a solution, never all of it
+        substantive = [line for line in region if len(line) >= 12 and not line.startswith("#")]
+        if substantive and all(line in text for line in substantive):
+            found.append(f"the whole solution {region}")
+    found += [f"hidden test {line!r}" for line in hidden  # anywhere, also inside a hint
+              if len(line) >= 20 and line not in public and line in text]
+    found += [f"model answer {line!r}" for line in answers  # as a line: it may repeat a phrase of the lesson
+              if len(line) >= 20 and line not in public and line in lines]
+    return found
+
+
+def test_leak_check_catches_a_hint_that_is_the_solution(demo):
+    tmp, source, student = demo
+    assert leaks(tmp / "notebooks" / "99_demo.ipynb", student) == []
+    hinted = nbformat.from_dict(student)
+    hinted.cells[3].source += "\n<details><summary>Hint</summary>\n\n`return 2 * x`\n</details>"
+    assert leaks(tmp / "notebooks" / "99_demo.ipynb", hinted) == ["the whole solution ['return 2 * x']"]
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.name)
 def test_nothing_leaks_and_failing_cells_are_tagged(path):
     student = nbformat.read(ROOT / "student" / path.name, as_version=4)
-    text = "\n".join(c.source for c in student.cells[1:])
-    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "NBVAL_CHECK_OUTPUT" not in text
-    code, answers = hidden_lines(path)
-    for line in code:  # anywhere, also inside a hint
-        assert line not in text, f"leaked: {line}"
-    lines = {line.strip() for line in text.splitlines()}
-    for line in answers:  # as a line: a model answer may repeat a phrase of the lesson
-        assert line not in lines, f"leaked: {line}"
+    assert leaks(path, student) == []
     for cell in student.cells:
         assert cell.get("outputs", []) == []
         assert raises_until_done(cell) == ("raises-exception" in cell.metadata.get("tags", [])), cell.source[:60]
