@@ -160,10 +160,11 @@ def leaks(path, student):
     lines = {line.strip() for line in text.splitlines()}
     solutions, hidden, answers, public = instructor_only(path)
     found = [marker for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "NBVAL_CHECK_OUTPUT") if marker in text]
-    for region in solutions:  # a deeper hint may give one line of a solution, never all of it
-        substantive = [line for line in region if len(line) >= 12 and not line.startswith("#")]
-        if substantive and all(line in text for line in substantive):
-            found.append(f"the whole solution {region}")
+    for region in solutions:  # a deeper hint may give a line of a solution, not (nearly) all of it
+        substantive = [line.removeprefix("return ") for line in region if len(line) >= 12 and not line.startswith("#")]
+        shown = [line for line in substantive if line in text]
+        if substantive and 3 * len(shown) >= 2 * len(substantive):
+            found.append(f"the solution {region}")
     found += [f"hidden test {line!r}" for line in hidden  # anywhere, also inside a hint
               if len(line) >= 20 and line not in public and line in text]
     found += [f"model answer {line!r}" for line in answers  # as a line: it may repeat a phrase of the lesson
@@ -176,7 +177,7 @@ def test_leak_check_catches_a_hint_that_is_the_solution(demo):
     assert leaks(tmp / "notebooks" / "99_demo.ipynb", student) == []
     hinted = nbformat.from_dict(student)
     hinted.cells[3].source += "\n<details><summary>Hint</summary>\n\n`return 2 * x`\n</details>"
-    assert leaks(tmp / "notebooks" / "99_demo.ipynb", hinted) == ["the whole solution ['return 2 * x']"]
+    assert leaks(tmp / "notebooks" / "99_demo.ipynb", hinted) == ["the solution ['return 2 * x']"]
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.name)
