@@ -3,7 +3,9 @@
 Modules, one job each: ``device`` (where torch runs, problem sizes, honest timers),
 ``patterns`` (random and image patterns, probes at overlap m0), ``dynamics`` (the fast
 exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
-``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory`` and ``exercises``;
+``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory``, ``claims``, ``exercises``,
+``learning`` (Hebb, Storkey and projection rules), ``dense_memory`` (dense associative memories and
+the continuous modern Hopfield network);
 the engine is split by job: ``rng`` (random streams), ``rules`` (update rules), ``fields``
 (exact arithmetic and its optimisations), ``trajectory`` (records), ``memory`` (sizing), ``dynamics`` (the loop).
 """
