@@ -15,7 +15,6 @@ and by notebook 02.
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,16 +51,18 @@ def run_isolated(n: int, algorithm: str = "engine", device: str = "cpu", seed: i
     """One run of the workload in a fresh process (``python -m hopfield_lab simulate --json``);
     adds ``peak_rss_mib``, that process's peak resident memory."""
     work = dict(WORKLOAD, **overrides)
-    cmd = [sys.executable, "-m", "hopfield_lab", "simulate", "--n", str(n), "--seed", str(seed), "--device", device,
+    # the child reports its own peak resident memory after the run (RUSAGE_CHILDREN would give the
+    # largest of all children so far)
+    report = ("import json, resource, sys; from hopfield_lab.__main__ import main; code = main(sys.argv[1:]); "
+              "print(json.dumps({'peak_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})); sys.exit(code)")
+    cmd = [sys.executable, "-c", report, "simulate", "--n", str(n), "--seed", str(seed), "--device", device,
            "--algorithm", algorithm, "--json"]
     for key in ("alpha", "lam", "m0", "steps", "update", "temperature", "k", "blocks"):
         if work.get(key) is not None:
             cmd += [f"--{key}", str(work[key])]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    result = json.loads(out.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result["peak_rss_mib"] = peak / 1024 if peak > before else None  # the largest child so far: sizes go up
+    lines = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    result = json.loads(lines[-2])
+    result["peak_rss_mib"] = json.loads(lines[-1])["peak_kib"] / 1024
     return result
 
 
