@@ -47,3 +47,47 @@ def _call_matrix(report: _Report, fn: Callable, args: tuple, shape: tuple, what:
     if not report.check(tuple(out.shape) == shape, f"shape {what}", f"expected shape {shape} {what}, got {tuple(out.shape)}"):
         return None
     return out
+
+
+def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
+    """Random +/-1 entries of the given shape, float64, from ``gen``."""
+    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
+
+
+def _run(r: _Report, fn: Callable, label: str, *args):
+    """Call the student's function on a named case; on failure record why (naming the case, not
+    dumping its tensors), mark the report unfinished on a stub, and return None."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+        r.unfinished = True
+    except Exception as err:  # the student's bug: say which, do not crash the notebook
+        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
+    return None
+
+
+def _number(r: _Report, out, label: str, what: str = "one number") -> float | None:
+    """The student's result as one float, or None (reason recorded)."""
+    try:
+        t = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: the result is not a number ({type(out).__name__}): {err}")
+        return None
+    if t.numel() != 1:
+        r.check(False, "", f"{label}: return {what}, not a tensor of shape {tuple(t.shape)}")
+        return None
+    return float(t.reshape(()))
+
+
+def _as_matrix(r: _Report, out, shape: tuple, what: str) -> torch.Tensor | None:
+    """The student's output as a float64 tensor of the expected shape, or None (reason recorded)."""
+    try:
+        out = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{what}: return a tensor, got {type(out).__name__} ({err})")
+        return None
+    if tuple(out.shape) != shape:
+        r.check(False, "", f"{what}: expected shape {shape}, got {tuple(out.shape)}")
+        return None
+    return out

@@ -11,7 +11,7 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report
+from ._report import _Report, _pm1, _run, _as_matrix
 
 __all__ = ['check_classify_ending', 'check_hybrid_step', 'check_jacobi_iteration']
 
@@ -21,35 +21,6 @@ ENDINGS = ("fixed", "2-cycle", "still moving")
 def _sign_keep(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     """sign(h), and the old state where h is exactly 0."""
     return torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, s.double())).double()
-
-
-def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
-    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
-
-
-def _run(r: _Report, fn: Callable, label: str, *args):
-    """Call the student's function; on failure record why (naming the case, not dumping its tensors)."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
-        r.unfinished = True
-    except Exception as err:  # the student's bug: say which, do not crash the notebook
-        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
-    return None
-
-
-def _as_matrix(r: _Report, out, shape: tuple, what: str) -> torch.Tensor | None:
-    """The student's output as a float64 tensor of the expected shape, or None (reason recorded)."""
-    try:
-        out = torch.as_tensor(out, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{what} is not a tensor ({type(out).__name__}): {err}")
-        return None
-    if tuple(out.shape) != shape:
-        r.check(False, "", f"{what} should have shape {shape}, got {tuple(out.shape)}")
-        return None
-    return out
 
 
 def _what_went_wrong_with_signs(got: torch.Tensor, h: torch.Tensor, old: torch.Tensor, where: str) -> str | None:

@@ -13,22 +13,10 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report
+from ._report import _Report, _run
 
 __all__ = ['check_aligned_fields', 'check_all_patterns_stable', 'check_crosstalk_variance',
            'check_bit_error_probability', 'check_union_bound_capacity']
-
-
-def _run(r: _Report, fn: Callable, label: str, *args):
-    """Call the student's function; on failure record why and return None."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
-        r.unfinished = True
-    except Exception as err:  # the student's bug: say which, do not crash the notebook
-        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
-    return None
 
 
 def _number(r: _Report, out, label: str) -> float | None:

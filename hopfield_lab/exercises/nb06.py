@@ -13,34 +13,10 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report
+from ._report import _Report, _run, _as_matrix as _tensor
 
 __all__ = ['check_glauber_probability', 'check_glauber_step', 'check_mean_field_overlap',
            'check_critical_temperature']
-
-
-def _run(r: _Report, fn: Callable, label: str, *args):
-    """Call the student's function; on failure record why and return None."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
-        r.unfinished = True
-    except Exception as err:  # the student's bug: say which, do not crash the notebook
-        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
-    return None
-
-
-def _tensor(r: _Report, out, shape: tuple, label: str) -> torch.Tensor | None:
-    try:
-        out = torch.as_tensor(out, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: return a tensor, got {type(out).__name__} ({err})")
-        return None
-    if tuple(out.shape) != shape:
-        r.check(False, "", f"{label}: expected shape {shape}, got {tuple(out.shape)}")
-        return None
-    return out
 
 
 def _number(r: _Report, out, label: str) -> float | None:

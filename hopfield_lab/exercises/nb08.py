@@ -12,35 +12,9 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report
+from ._report import _Report, _pm1, _run, _number
 
 __all__ = ["check_flip_energy_difference", "check_continuous_update", "check_retrieval_onset"]
-
-
-def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
-    return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
-
-
-def _run(r: _Report, fn: Callable, label: str, *args):
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
-    except Exception as err:  # the student's bug: say which, do not crash the notebook
-        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
-    return None
-
-
-def _number(r: _Report, out, label: str) -> float | None:
-    try:
-        t = torch.as_tensor(out, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: the result is not a number ({type(out).__name__}): {err}")
-        return None
-    if t.numel() != 1:
-        r.check(False, "", f"{label}: return one number, not a tensor of shape {tuple(t.shape)}")
-        return None
-    return float(t.reshape(()))
 
 
 # --- Exercise: flip_energy_difference ----------------------------------------------------------
