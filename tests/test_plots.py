@@ -68,3 +68,27 @@ def test_phase_map_and_patterns():
     assert np.array_equal(ax.collections[0].get_array().reshape(3, 4), values)
     axes = plots.patterns(torch.ones(16, 3), (4, 4), titles=["a", "b", "c"])
     assert len(axes) == 3 and axes[1].get_title() == "b"
+
+
+def test_wrong_bits_traces_draw_one_line_per_probe_and_group(runs):
+    traj = runs["N = 400"]
+    groups = {"2-cycle": traj.two_cycle, "other": ~traj.two_cycle}
+    assert traj.two_cycle.any()  # the case has both groups
+    ax = plots.wrong_bits_traces(traj, groups, per_group=3)
+    n_lines = sum(min(3, int(mask.sum())) for mask in groups.values())
+    assert len(ax.lines) >= n_lines
+    probe = int(traj.two_cycle.nonzero()[0])
+    expected = (400 * (1 - traj.overlaps[:, probe]) / 2).round().numpy()
+    traces = [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines if len(line.get_ydata()) > 1]
+    assert any(np.allclose(y, expected[:len(y)]) for y in traces)  # the probe's wrong bits, step by step
+    assert ax.get_yscale() == "symlog" and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_two_cycle_zoom_shows_the_alternation_of_one_probe(runs):
+    traj = runs["N = 400"]
+    probe = int(traj.two_cycle.nonzero()[0])
+    ax = plots.two_cycle_zoom(traj, probe, last_step=15)
+    y = ax.lines[0].get_ydata()
+    assert len(y) == 16 and np.allclose(y, traj.overlaps[:16, probe].numpy())
+    lo, hi = ax.get_ylim()
+    assert lo <= float(traj.overlaps[-1, probe]) <= hi and lo <= float(traj.overlaps[-2, probe]) <= hi
