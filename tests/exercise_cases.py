@@ -18,3 +18,17 @@ def assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, wrong_
         assert "✗" in out  # says what is wrong
         if says is not None and says[i] is not None:
             assert says[i] in out, f"wrong answer {i}: feedback does not name the mistake: {out}"
+
+
+def assert_cases(cases: dict, check, capsys, variants_only: bool = False):
+    """For CASES = {check: (solution, [correct variants], [(wrong answer, phrase naming the mistake)])}:
+    the solution passes, the stub and every wrong answer fail with their mistake named; or, with
+    ``variants_only``, every correct answer written differently passes."""
+    solution, variants, wrong = cases[check]
+    if variants_only:
+        for other in variants:
+            assert check(other) is True, capsys.readouterr().out
+            capsys.readouterr()
+        return
+    assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, [w for w, _ in wrong], capsys,
+                                                         says=[s for _, s in wrong])

@@ -13,6 +13,7 @@ from typing import Callable
 
 import torch
 
+from ..theory import curie_weiss_overlap
 from ._report import _Report, _run, _as_matrix as _tensor
 
 __all__ = ['check_glauber_probability', 'check_glauber_step', 'check_mean_field_overlap',
@@ -166,19 +167,8 @@ def check_glauber_step(fn: Callable) -> bool:
 # --- Exercise: mean_field_overlap -------------------------------------------------------------------
 
 def curie_weiss(temperature: float) -> float:
-    """The largest root of m = tanh(m / T) (0 for T >= 1), by Newton's method from m = 1."""
-    if temperature >= 1.0:
-        return 0.0
-    if temperature == 0:
-        return 1.0
-    m = 1.0
-    for _ in range(200):
-        t = math.tanh(m / temperature)
-        step = (t - m) / (1.0 - (1.0 - t * t) / temperature)
-        m += step
-        if abs(step) < 1e-15:
-            break
-    return m
+    """The largest root of m = tanh(m / T) (0 for T >= 1): the theory module's Newton solution."""
+    return curie_weiss_overlap(temperature)
 
 
 def _mean_field_mistake(got: dict, want: dict, low: list) -> str:
