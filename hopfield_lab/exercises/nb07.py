@@ -12,21 +12,9 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _pm1, _run, _number
+from ._report import _Report, _pm1, _run, _number, _as_matrix as _matrix
 
 __all__ = ["check_stable_fraction", "check_projection_weights", "check_storkey_step"]
-
-
-def _matrix(r: _Report, out, shape: tuple, label: str) -> torch.Tensor | None:
-    try:
-        t = torch.as_tensor(out, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: the result is not a matrix ({type(out).__name__}): {err}")
-        return None
-    if tuple(t.shape) != shape:
-        r.check(False, "", f"{label}: expected shape {shape}, got {tuple(t.shape)}")
-        return None
-    return t
 
 
 # --- Exercise: stable_fraction -----------------------------------------------------------------
