@@ -28,7 +28,7 @@ import torch
 from . import sweeps
 from ._checks import check_choice, check_pm1
 from .device import pick_device, timer
-from .fields import Arena, Network
+from .fields import Arena, NeedsFloat64, Network, choose_dtype
 from .memory import check_fits
 from .memory import run_bytes as memory_needed  # noqa: F401  (the name notebook 02 uses)
 from .patterns import corrupt, random_patterns
@@ -64,12 +64,27 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
         raise ValueError(f"probes are on {probes.device}, patterns on {patterns.device}; allowed: the same device")
     validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed)
     targets = _check_targets(targets, probes.shape[1], p, patterns.device)
-    net = Network(patterns, lam)
-    params = dict(params or {}, n=n, p=p, lam=lam, update=update, tie=tie, temperature=temperature,
-                  device=net.device.type, arithmetic=str(net.dtype).replace("torch.", ""))
-    rule = dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
+    net = Network(patterns, lam, checked=update in ("sync", "even-odd"))
+    try:
+        return _run(net, probes, targets, _rule(update, k, blocks, temperature, tie, seed), steps, record_energy,
+                    _params(params, net, lam, update, tie, temperature), progress)
+    except NeedsFloat64 as err:  # a checked float32 product could have lost exactness: the same run in float64
+        if net.device.type == "mps":
+            raise ValueError(f"{err}: this run needs float64 arithmetic to stay exact, which Apple's MPS lacks; "
+                             "allowed on mps: smaller n * p (or run on device='cpu')") from None
+        net = Network(patterns, lam, dtype=torch.float64)
+        return _run(net, probes, targets, _rule(update, k, blocks, temperature, tie, seed), steps, record_energy,
+                    _params(params, net, lam, update, tie, temperature), progress)
+
+
+def _rule(update, k, blocks, temperature, tie, seed) -> dict:
+    return dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
                 order=generator(seed, "order", "cpu"))
-    return _run(net, probes, targets, rule, steps, record_energy, params, progress)
+
+
+def _params(params, net, lam, update, tie, temperature) -> dict:
+    return dict(params or {}, n=net.n, p=net.p, lam=lam, update=update, tie=tie, temperature=temperature,
+                device=net.device.type, arithmetic=str(net.dtype).replace("torch.", ""))
 
 
 def _run(net: Network, probes, targets, rule, steps, record_energy, params, progress) -> Trajectory:
@@ -277,7 +292,7 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     if dense and (update != "sync" or temperature > 0):
         raise ValueError(f"algorithm='dense' with update={update!r}, temperature={temperature!r}; allowed: the paper's "
                          "algorithm runs update='sync' at temperature=0")
-    width = 8 if (lam - 1) * p != int((lam - 1) * p) else 4
+    width = 4 if dense or choose_dtype(n, p, lam, device, checked=update in ("sync", "even-odd")) == torch.float32 else 8
     check_fits(n, p, alpha, device, update=update, steps=steps, temperature=temperature,
                record_energy=record_energy, width=width, dense=dense)
     params = dict(alpha=alpha, m0=m0, steps=steps, seed=seed, k=k, blocks=blocks, algorithm=algorithm)

@@ -170,3 +170,37 @@ def test_mutation_fixed_probes_read_one_is_caught(monkeypatch):
     assert ref["steps_run"] > 1
     with pytest.raises(AssertionError):
         assert_identical(fast, ref)
+
+
+@pytest.mark.parametrize("update", ["sync", "even-odd"])
+def test_checked_float32_beyond_the_a_priori_bound(update, monkeypatch):
+    # p N >= 2**24 no longer forces float64 for the parallel rules: each product's own bound is checked.
+    # Scaled down: with the threshold at 2**12, N = 300, p = 40 (p N = 12000) runs checked float32 ...
+    from hopfield_lab import fields
+
+    monkeypatch.setattr(fields, "EXACT_FLOAT32", 2**12)
+    V = random_patterns(300, 40, seed=0)
+    S0 = corrupt(V, 0.7, seed=0)
+    net = fields.Network(V, 0.0, checked=True)
+    assert net.checked and net.dtype == torch.float32
+    fast, ref = both(300, 40, m0=0.7, steps=10, update=update, tie="random")
+    assert fast.params["arithmetic"] == "float32"
+    assert_identical(fast, ref)
+    # ... and overlaps whose fields could reach the threshold (sum |m| + |c| = 40 * 300 + 40) are refused
+    with pytest.raises(fields.NeedsFloat64):
+        net.field(slice(None), torch.full((40, 3), 300.0), S0[:, :3])
+    with pytest.raises(fields.NeedsFloat64):
+        net.check_exact(net.overlaps(S0), extra=2**12)
+
+
+def test_a_run_whose_bound_fails_is_made_again_in_float64(monkeypatch):
+    # identical patterns make sum_mu |m_mu| = p N: the checked product refuses and the run restarts in float64
+    from hopfield_lab import fields
+
+    monkeypatch.setattr(fields, "EXACT_FLOAT32", 2**12)
+    V = random_patterns(300, 1, seed=0).expand(300, 20).contiguous()
+    S0 = corrupt(V, 0.6, seed=0)
+    fast = evolve(V, S0, steps=6, seed=0, record_energy=True, tie="random")
+    ref = reference_run(V, S0, steps=6, seed=0, tie="random")
+    assert fast.params["arithmetic"] == "float64"
+    assert_identical(fast, ref)
