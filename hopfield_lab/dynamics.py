@@ -30,6 +30,7 @@ from ._checks import check_choice, check_pm1
 from .device import pick_device, timer
 from .fields import Arena, NeedsFloat64, Network, choose_dtype
 from .memory import check_fits
+from .parallel import ParallelStep
 from .memory import run_bytes as memory_needed  # noqa: F401  (the name notebook 02 uses)
 from .patterns import corrupt, random_patterns
 from .rng import generator
@@ -91,7 +92,9 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     """The main loop: record, step, classify, drop the probes whose future is known; repeat."""
     n_probes = probes.shape[1]
     deterministic = rule["temperature"] == 0 and rule["update"] in DETERMINISTIC
-    arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=rule["update"] in ("sync", "even-odd"))
+    parallel = rule["update"] in ("sync", "even-odd")
+    arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=parallel)
+    stepper = ParallelStep(net, rule, arena) if parallel else None
     rec = Recorder(n_probes, net.n, record_energy)
     active = torch.arange(n_probes, device=net.device)  # the probes still being stepped
     S = arena.take(n_probes).copy_(probes)
@@ -103,7 +106,8 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
         while True:
             rec.observe(active, m.gather(0, targets[active][None, :])[0],
                         net.energy(m) if record_energy else None)
-            new, m_new, changed, tied, settled = step(net, rule, S, m, t, active, arena)
+            new, m_new, changed, tied, settled = stepper(S, m, t, active) if parallel else \
+                _sequential_step(net, rule, S, m, t, active)
             fixed, cycle = classify(rec, rule["temperature"], deterministic, changed, tied, settled,
                                     new, S_prev, tie_prev, m_new, m_prev)
             if t == steps:
@@ -114,7 +118,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
                                                    active, record_energy)
                 if not bool(keep.any()):
                     break
-                S, new, m, m_new, tied, active = _keep_columns(arena, keep, S, new, S_prev, m, m_new, tied, active)
+                S, new, m, m_new, tied, active = _keep_columns(arena, stepper, keep, S, new, S_prev, m, m_new, tied, active)
             else:
                 arena.give(S_prev)
             S_prev, m_prev, S, m, tie_prev = S, m, new, m_new, tied
@@ -145,20 +149,8 @@ def step(net: Network, rule: dict, S, m, t: int, active, arena: Arena):
     """One step of the rule from S(t): returns S(t+1), m(t+1), and per probe whether it changed,
     whether a random tie was broken, and (hybrid only) whether S(t) was already stable."""
     if rule["update"] in ("sync", "even-odd"):
-        return _parallel_step(net, rule, S, m, t, active, arena)
+        return ParallelStep(net, rule, arena)(S, m, t, active)
     return _sequential_step(net, rule, S, m, t, active)
-
-
-def _parallel_step(net, rule, S, m, t, active, arena):
-    """Every neuron at once, into a reused buffer: S(t+1) = sign(N h), h from the old S."""
-    out = arena.take(S.shape[1])
-    h = net.field(slice(None), m, S, out=out)
-    rows = row_index(slice(0, net.n), net.device)
-    new, tied = decide(h, S, rows, active, t, net.n, rule["temperature"], rule["tie"], rule["seed"], inplace=True)
-    moved = new != S
-    # even-odd: the memory units are recomputed from the neurons (its half-step 1), not updated
-    m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, S, new, moved)
-    return new, m_new, moved.any(0), tied, None
 
 
 def _sequential_step(net, rule, S, m, t, active):
@@ -225,14 +217,17 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     return fixed, cycle
 
 
-def _keep_columns(arena: Arena, keep, S, new, S_prev, m, m_new, tied, active):
+def _keep_columns(arena: Arena, stepper, keep, S, new, S_prev, m, m_new, tied, active):
     """Shrink the running set to the columns ``keep``, inside the reused buffers."""
     idx = keep.nonzero().squeeze(1)
+    if stepper is None:
+        return S[:, keep], new[:, keep], m[:, keep], m_new[:, keep], tied[keep], active[keep]
     arena.give(S_prev)
     new_kept = torch.index_select(new, 1, idx, out=arena.take(idx.numel()))
     arena.give(new)
     S_kept = torch.index_select(S, 1, idx, out=arena.take(idx.numel()))
     arena.give(S)
+    stepper.keep(idx)
     return S_kept, new_kept, m[:, keep], m_new[:, keep], tied[keep], active[keep]
 
 

@@ -108,27 +108,29 @@ class Network:
         return -(m.double().pow(2).sum(0) + self.c * self.n) / (2 * self.n * self.n) if self.device.type != "mps" \
             else -(m.cpu().double().pow(2).sum(0) + self.c * self.n) / (2 * self.n * self.n)
 
-    def update_overlaps(self, m: torch.Tensor, S: torch.Tensor, new: torch.Tensor, moved: torch.Tensor) -> torch.Tensor:
-        """m(t+1) = V^T S(t+1). *Optimisation (sparse overlap update):* when few bits moved,
-        m + V^T (S(t+1) - S(t)) over the moved bits only, as a sparse product; exact (small
-        integers). Measured at N = 8000: a step's overlaps cost ~3 % of a full product late in a run."""
-        nnz = int(torch.count_nonzero(moved))
+    def update_overlaps(self, m: torch.Tensor, new: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor,
+                        delta: torch.Tensor) -> torch.Tensor:
+        """m(t+1) = V^T S(t+1), given the flips (``rows``, ``cols``) and their changes ``delta`` = +/-2.
+        *Optimisation (sparse overlap update):* when few bits moved, m + V^T (S(t+1) - S(t)) over
+        the flipped bits only, as a sparse product; exact (small integers). Measured at N = 8000:
+        a step's overlaps cost ~3 % of a full product late in a run."""
+        nnz = rows.numel()
         if nnz == 0:
             return m
-        if nnz > SPARSE_UPDATE_MAX * moved.numel() or self.device.type not in ("cpu", "cuda"):
+        if nnz > SPARSE_UPDATE_MAX * new.numel() or self.device.type not in ("cpu", "cuda"):
             return self.V.T @ new
-        col, row = moved.T.nonzero().unbind(1)  # sorted by probe
-        crow = torch.zeros(moved.shape[1] + 1, dtype=torch.int64, device=self.device)
-        crow[1:] = torch.bincount(col, minlength=moved.shape[1]).cumsum(0)
+        order = torch.sort(cols, stable=True).indices  # CSR by probe
+        crow = torch.zeros(new.shape[1] + 1, dtype=torch.int64, device=self.device)
+        crow[1:] = torch.bincount(cols, minlength=new.shape[1]).cumsum(0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "sparse CSR support is in beta"
-            step = torch.sparse_csr_tensor(crow, row, new[row, col] - S[row, col], size=(moved.shape[1], self.n))
+            step = torch.sparse_csr_tensor(crow, rows[order], delta[order], size=(new.shape[1], self.n))
             return m + (step @ self.V).T
 
 
 class Arena:
-    """*Optimisation (buffer reuse):* three (N, P) buffers reused in turn for the previous,
-    current and next states.
+    """*Optimisation (buffer reuse):* four (N, P) buffers reused in turn for the previous,
+    current and next states and the fields.
 
     A fresh tensor of many megabytes costs page faults every time it is touched anew (the
     allocator returns big blocks to the OS when they are freed); on a CPU those faults cost
@@ -138,7 +140,7 @@ class Arena:
 
     def __init__(self, n: int, cols: int, dtype, device, pooled: bool = True):
         self.n, self.dtype, self.device, self.pooled = n, dtype, device, pooled
-        self.free = [torch.empty(n * cols, dtype=dtype, device=device) for _ in range(3 if pooled else 0)]
+        self.free = [torch.empty(n * cols, dtype=dtype, device=device) for _ in range(4 if pooled else 0)]
         self.owner: dict[int, torch.Tensor] = {}
 
     def take(self, cols: int) -> torch.Tensor:

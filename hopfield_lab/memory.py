@@ -24,6 +24,8 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     need += 4 * n * P + 16 * n * P                 # the probes; corrupting them (keys, indices)
     need += width * _STATE_WIDTHS.get(update, 6) * n * P + 3 * n * P  # state buffers, masks, final int8
     need += 2 * width * p * P                      # overlaps m and the next m
+    if update == "sync":
+        need += width * n * min(p, P)              # the cached columns of G (hopfield_lab.parallel)
     if temperature > 0:
         need += 48 * min(NOISE_CHUNK, n * P)       # draws, probabilities, hashes of one chunk
         if update in ("async", "blocks"):

@@ -83,18 +83,20 @@ def row_index(rows, device) -> torch.Tensor:
 
 def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.Tensor, step: int, n: int,
            temperature: float, tie: str, seed: int, inplace: bool = False,
-           u: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+           u: torch.Tensor | None = None, out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """New +/-1 states of neurons ``rows`` for probes ``probes`` from their fields ``h`` (N times
     the field) and current states ``s``. Returns the states (written over ``h`` when
     ``inplace``) and, per probe, whether a tie was broken by a coin (then the step proves no
-    fixed point). ``u``: the Glauber draws of these rows, if already made (see :func:`glauber_draws`)."""
+    fixed point). ``u``: the Glauber draws of these rows, if already made (see :func:`glauber_draws`);
+    ``out``: where to write the states (else over ``h`` when ``inplace``, else a new tensor)."""
+    out = h if inplace else out
     no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
     if temperature > 0:
         if u is not None:
             prob = torch.tanh(h.to(u.dtype) / (n * temperature)).add_(1.0).mul_(0.5)
             return torch.where(u < prob, 1.0, -1.0).to(s.dtype), no_ties
-        return _glauber(h, rows, probes, step, n, temperature, seed, inplace).to(s.dtype), no_ties
-    new = torch.sign(h, out=h) if inplace else torch.sign(h)
+        return _glauber(h, rows, probes, step, n, temperature, seed, out).to(s.dtype), no_ties
+    new = torch.sign(h) if out is None else torch.sign(h, out=out)
     ties = new == 0
     if not bool(ties.any()):
         return new, no_ties
@@ -117,9 +119,9 @@ def glauber_draws(seed: int, step: int, n: int, probes: torch.Tensor) -> torch.T
     return noise(seed, step, torch.arange(n, device=probes.device), probes, dtype=_uniform_dtype(probes.device))
 
 
-def _glauber(h, rows, probes, step, n, temperature, seed, inplace):
+def _glauber(h, rows, probes, step, n, temperature, seed, out=None):
     """+1 where u < (1 + tanh(h / (N T))) / 2, in float64, in row chunks to bound the memory of the draws."""
-    out = h if inplace else torch.empty_like(h)
+    out = torch.empty_like(h) if out is None else out
     wide = _uniform_dtype(h.device)
     chunk = max(1, NOISE_CHUNK // max(1, h.shape[1]))
     for a in range(0, h.shape[0], chunk):

@@ -8,7 +8,9 @@ For a given probe, every decision before its first change is final (nothing it d
 moved); apply that change, correct the fields of the chunk's other neurons with the chunk's
 Gram block G = V[chunk] V[chunk]^T (a flip of neuron j moves the field of neuron k by
 2 s_j G_kj), and re-decide only past that position, only for the probes that changed.
-Python iterations ~ the most changes of a probe within a chunk, instead of B.
+Python iterations ~ the most changes of a probe within a chunk, instead of B, and each
+iteration remakes the decisions of the probes that just changed only (at T > 0 the tanh of
+the Glauber rule is most of the cost).
 
 Exact: the same order, the same counter-based draws (:mod:`hopfield_lab.rng`), the same
 integer fields (every G entry and every field is an integer, exact in the run's arithmetic),
@@ -38,41 +40,44 @@ def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor
 
 
 def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied):
+    # Inside a chunk the arrays are probe-major, (P, B): the live probes are then whole rows.
     B = rows.numel()
     Vr = net.V[rows]
-    H = Vr @ m                      # (B, P): fields without the self-term, from the current states
-    s = S[rows]                     # the chunk's states, updated as decisions change them
+    H = m.T @ Vr.T                  # (P, B): fields without the self-term, from the current states
+    s = S[rows].T.contiguous()      # the chunk's states, updated as decisions change them
     before = s.clone()
-    u = noise(seed, step, rows, probes, dtype=_wide(S)) if temperature > 0 else None
-    G = None                        # the Gram block, made only if some probe changes
-    position = torch.arange(B, device=S.device)[:, None]
-    start = torch.zeros(S.shape[1], dtype=torch.long, device=S.device)  # first undecided position per probe
-    # Full-width masked operations: at these sizes cheaper than gathering the probes still going.
-    while True:
-        h = H + net.c * s if net.c else H
-        pending = position >= start[None, :]
-        new = _decide(h, s, rows, probes, step, net.n, temperature, tie, seed, u)
-        change = (new != s) & pending
-        has = change.any(0)
-        first = torch.where(has, change.to(torch.int8).argmax(0), B)  # the first change, per probe
+    u = noise(seed, step, rows, probes, dtype=_wide(S)).T.contiguous() if temperature > 0 else None
+    G = None                        # the Gram block (symmetric), made only if some probe changes
+    position = torch.arange(B, device=S.device)[None, :]
+    live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
+    start = torch.zeros_like(live)  # their first undecided position
+    while True:  # decisions are remade only for the live probes: after a change, only those moved
+        sL = s[live]
+        h = H[live] + net.c * sL if net.c else H[live]
+        pending = position >= start[:, None]
+        new = _decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
+                      None if u is None else u[live].T).T
+        change = (new != sL) & pending
+        has = change.any(1)
+        first = torch.where(has, change.to(torch.int8).argmax(1), B)  # the first change, per probe
         if temperature == 0 and tie == "random":  # a coin decided some neuron up to that change?
-            tied |= ((h == 0) & pending & (position <= first[None, :])).any(0)
-        cols = has.nonzero().squeeze(1)
-        if not cols.numel():
+            tied[live] |= ((h == 0) & pending & (position <= first[:, None])).any(1)
+        keep = has.nonzero().squeeze(1)
+        if not keep.numel():
             break
-        at = first[cols]
-        value = new[at, cols]
-        s[at, cols] = value
+        live, at = live[keep], first[keep]
+        value = new[keep, at]
+        s[live, at] = value
         if G is None:
             G = Vr @ Vr.T
-        H.index_add_(1, cols, G.index_select(1, at) * (2 * value)[None, :])  # the flip moves the chunk's fields
-        start = torch.where(has, first + 1, B)
+        H.index_add_(0, live, G.index_select(0, at) * (2 * value)[:, None])  # the flip moves the chunk's fields
+        start = at + 1
     delta = s - before
-    moved = (delta != 0).any(0)
+    moved = (delta != 0).any(1)
     if bool(moved.any()):
         changed |= moved
-        S[rows] = s
-        m += Vr.T @ delta
+        S[rows] = s.T
+        m += Vr.T @ delta.T
 
 
 def _wide(S: torch.Tensor) -> torch.dtype:

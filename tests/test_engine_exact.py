@@ -7,7 +7,7 @@ lam in {0, 0.25, 0.5, 1, 2}, odd and even N.
 import pytest
 import torch
 
-from hopfield_lab import dynamics, trajectory
+from hopfield_lab import dynamics, parallel, trajectory
 from hopfield_lab.dynamics import evolve, simulate
 from hopfield_lab.patterns import corrupt, random_patterns
 from reference import reference_run
@@ -139,19 +139,59 @@ def test_simulate_with_the_dense_algorithm_gives_the_same_run():
 
 # --- the checker is checked: deliberate bugs in the engine must fail the comparison ---------
 
-def _keep_tie_becomes_plus_one(decide):
-    def mutated(h, s, *args, **kwargs):
-        zero = h == 0  # before decide, which may overwrite h in place
-        new, tied = decide(h, s, *args, **kwargs)
-        new[zero] = 1
-        return new, tied
+def _keep_tie_becomes_plus_one(flips):
+    def mutated(self, new, S, t, active):
+        new[new == 0] = 1  # a zero field (a tie) now turns the neuron on instead of keeping it
+        return flips(self, new, S, t, active)
     return mutated
 
 
 def test_mutation_keep_tie_becomes_plus_one_is_caught(monkeypatch):
-    monkeypatch.setattr(dynamics, "decide", _keep_tie_becomes_plus_one(dynamics.decide))
+    monkeypatch.setattr(parallel.ParallelStep, "_flips", _keep_tie_becomes_plus_one(parallel.ParallelStep._flips))
     fast, ref = both(40, 8, m0=0.0, steps=15, update="sync", tie="keep")
     assert ref["zero_fields"] > 0
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
+def _count_incremental_steps(monkeypatch) -> list:
+    calls = []
+    columns = parallel.ColumnCache.columns
+    monkeypatch.setattr(parallel.ColumnCache, "columns", lambda self, *a: calls.append(a) or columns(self, *a))
+    return calls
+
+
+@pytest.mark.parametrize("n,p,lam,tie,least", [(1000, 120, 0.0, "random", 10), (800, 96, 0.0, "keep", 2),
+                                                (800, 112, 2.0, "random", 2), (800, 112, 1.0, "keep", 2)])
+def test_incremental_fields_are_taken_and_exact(n, p, lam, tie, least, monkeypatch):
+    # late in a run few neurons flip: the step updates N h with cached columns of G instead of the
+    # product (at N = 1000 with random ties, a probe whose tie is re-decided by a coin every step)
+    calls = _count_incremental_steps(monkeypatch)
+    fast, ref = both(n, p, m0=0.8, steps=30, lam=lam, update="sync", tie=tie)
+    assert len(calls) >= least, "the case must take the incremental path"
+    assert_identical(fast, ref)
+
+
+def test_mutation_incremental_fields_with_the_wrong_columns_is_caught(monkeypatch):
+    calls = _count_incremental_steps(monkeypatch)
+    columns = parallel.ColumnCache.columns
+    monkeypatch.setattr(parallel.ColumnCache, "columns", lambda self, *a: columns(self, *a).roll(1))  # stale slots
+    fast, ref = both(1000, 120, m0=0.8, steps=30, lam=0.0, update="sync", tie="random")
+    assert len(calls) >= 10
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
+def test_mutation_incremental_fields_without_the_self_term_is_caught(monkeypatch):
+    calls = _count_incremental_steps(monkeypatch)
+    original = torch.Tensor.index_put_
+
+    def forget_self_term(self, indices, values, accumulate=False):
+        return self if accumulate else original(self, indices, values, accumulate)
+
+    monkeypatch.setattr(torch.Tensor, "index_put_", forget_self_term)
+    fast, ref = both(1000, 120, m0=0.8, steps=30, lam=0.0, update="sync", tie="random")  # c = -p
+    assert len(calls) >= 2  # the mutated run diverges, and takes fewer incremental steps
     with pytest.raises(AssertionError):
         assert_identical(fast, ref)
 

@@ -1,0 +1,165 @@
+"""One step of the parallel rules (sync, even-odd): every neuron at once, exactly, with little work.
+
+S(t+1) = sign(N h(t)), N h = V m + c S (:mod:`hopfield_lab.fields`). What a step does beyond
+that one product lives behind two named optimisations:
+
+*Optimisation (flips, not states).* After the decisions only the flipped (neuron, probe)
+pairs are handled: one comparison and one ``nonzero`` over the (N, P) states find them. A
+zero field (a tie) shows up among them (sign 0 differs from +/-1) and is decided there, by
+the tie rule; the overlaps follow the flips (a sparse update while few bits moved), and
+whether a probe changed, and its largest number of flips, are counts over the pairs.
+
+*Optimisation (incremental fields, sync).* With G = V V^T (N x N, never stored whole),
+
+    N h(t+1) = N h(t) + (G + c I) (S(t+1) - S(t)),
+
+so a step needs the columns of G of the flipped neurons only. A column costs as much as
+one probe's field, but late in a run few neurons flip, and the same ones again and again
+(ties decided by coins, probes on their way into a 2-cycle). The columns of recently
+flipped neurons are kept (:class:`ColumnCache`, at most p of them, least recently used
+dropped) and a step costs N P |U| (U: the distinct flipped neurons) plus N p per missing
+column, instead of the product's N P p. Each step takes the cheaper way by that count,
+allowing a bounded extra cost (in all at most one full-width product, refilled by savings)
+for filling the cache, which later steps use again.
+Exact: every number is an integer, and the sum bound (sum |m| + |c| + 2 p * most flips of
+a probe < 2**24) is checked before the update is taken in float32.
+"""
+from __future__ import annotations
+
+import torch
+
+from . import fields
+from .fields import Arena, Network
+from .rng import noise_at
+from .rules import _uniform_dtype, decide
+
+
+CREDIT = 0.125  # measured at N = 8000, seeds 0-2: 0 and 1 lose (no tail speed-up; a costly fill), 0.1-0.25 win
+
+
+class ColumnCache:
+    """Columns G[:, j] = V V_j^T of recently used neurons j, in the run's arithmetic.
+
+    At most ``capacity`` columns (allocated as needed); when full, the least recently used go.
+    """
+
+    def __init__(self, net: Network, capacity: int):
+        self.net, self.capacity = net, capacity
+        self.G = torch.empty(net.n, 0, dtype=net.dtype, device=net.device)
+        self.slot = torch.full((net.n,), -1, dtype=torch.int64, device=net.device)  # neuron -> slot
+        self.neuron = torch.empty(0, dtype=torch.int64, device=net.device)           # slot -> neuron
+        self.used = torch.empty(0, dtype=torch.int64, device=net.device)             # slot -> last step used
+
+    def missing(self, neurons: torch.Tensor) -> int:
+        return int((self.slot[neurons] < 0).sum())
+
+    def columns(self, neurons: torch.Tensor, t: int) -> torch.Tensor:
+        """The slots holding G[:, neurons] (at most ``capacity`` distinct neurons), computing missing ones."""
+        miss = neurons[self.slot[neurons] < 0]
+        if miss.numel():
+            free = self._free_slots(miss.numel(), neurons)
+            self.slot[self.neuron[free][self.neuron[free] >= 0]] = -1
+            self.neuron[free], self.slot[miss] = miss, free
+            V = self.net.V
+            self.G[:, free] = V @ V[miss].T  # exact: |G_ij| <= p
+        slots = self.slot[neurons]
+        self.used[slots] = t
+        return slots
+
+    def _free_slots(self, k: int, needed: torch.Tensor) -> torch.Tensor:
+        """k slots to fill: unused ones first, then the least recently used, never one of ``needed``."""
+        held = self.slot[needed]
+        held = held[held >= 0]
+        size = self.G.shape[1]
+        if size - held.numel() < k:  # grow (doubling, at most to capacity; |needed| <= capacity)
+            grow = min(self.capacity, max(2 * size, held.numel() + k)) - size
+            fresh = torch.full((grow,), -1, dtype=torch.int64, device=self.G.device)
+            self.G = torch.cat([self.G, torch.empty(self.G.shape[0], grow, dtype=self.G.dtype, device=self.G.device)], 1)
+            self.neuron, self.used = torch.cat([self.neuron, fresh]), torch.cat([self.used, fresh])
+        age = self.used.clone()
+        age[held] = torch.iinfo(torch.int64).max
+        return torch.sort(age, stable=True).indices[:k]
+
+
+class ParallelStep:
+    """The step of sync / even-odd, holding what carries over between steps: the exact fields
+    N h(t) when the last step could update them, and the cache of G's columns."""
+
+    def __init__(self, net: Network, rule: dict, arena: Arena):
+        self.net, self.rule, self.arena = net, rule, arena
+        self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
+        incremental = rule["update"] == "sync"  # even-odd recomputes its memory units by definition
+        self.cache = ColumnCache(net, net.p) if incremental else None
+        # columns of G the cache may compute beyond what a step saves at once (filling it pays back later):
+        # at most p, one full-width product; savings refill it
+        self.credit = float(net.p) * CREDIT
+        self.rows = torch.arange(net.n, device=net.device)
+
+    def __call__(self, S: torch.Tensor, m: torch.Tensor, t: int, active: torch.Tensor):
+        """S(t+1), m(t+1), and per probe whether it changed and whether a coin decided a tie."""
+        net, rule = self.net, self.rule
+        P = S.shape[1]
+        if self.h is None:
+            self.h = net.field(slice(None), m, S, out=self.arena.take(P))
+        new = self.arena.take(P)
+        if rule["temperature"] > 0:
+            decide(self.h, S, self.rows, active, t, net.n, rule["temperature"], rule["tie"], rule["seed"], out=new)
+            j, c = torch.ne(new, S).nonzero().unbind(1)
+            tied = torch.zeros(P, dtype=torch.bool, device=net.device)
+        else:
+            torch.sign(self.h, out=new)
+            j, c, tied = self._flips(new, S, t, active)
+        d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
+        counts = torch.bincount(c, minlength=P)
+        m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, new, j, c, d)
+        self._next_fields(m, j, c, d, counts, t)
+        return new, m_new, counts > 0, tied, None
+
+    def _flips(self, new, S, t, active):
+        """The (neuron, probe) pairs whose state changes, ties decided on the way (T = 0)."""
+        j, c = torch.ne(new, S).nonzero().unbind(1)
+        tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
+        zero = new[j, c] == 0
+        if not bool(zero.any()):
+            return j, c, tied
+        jz, cz = j[zero], c[zero]
+        if self.rule["tie"] == "keep":
+            new[jz, cz] = S[jz, cz]
+        else:
+            u = noise_at(self.rule["seed"], t, jz, active[cz], dtype=_uniform_dtype(S.device))
+            new[jz, cz] = torch.where(u < 0.5, 1.0, -1.0).to(new.dtype)
+            tied[cz] = True
+        moved = new[j, c] != S[j, c]
+        return j[moved], c[moved], tied
+
+    def _next_fields(self, m, j, c, d, counts, t) -> None:
+        """Update N h to N h(t+1) in place where that is cheaper than the product, else let it go."""
+        net, P = self.net, counts.numel()
+        if self.cache is not None and j.numel() and P:
+            hit = torch.bincount(j, minlength=net.n) > 0
+            U = hit.nonzero().squeeze(1)
+            cost = (self.cache.missing(U) if U.numel() <= self.cache.capacity else 2 * net.p + P) \
+                + U.numel() * P / net.p
+            bound = float(m.abs().sum(0).max()) + abs(net.c) + 2 * net.p * int(counts.max())
+            limit = fields.EXACT_FLOAT32 if net.dtype == torch.float32 else 2**53
+            if cost < P + self.credit and bound < limit:
+                self.credit = min(net.p, self.credit + P - cost)
+                slots = self.cache.columns(U, t)
+                where = torch.empty(net.n, dtype=torch.int64, device=net.device)
+                where[U] = torch.arange(U.numel(), device=net.device)
+                D = torch.zeros(U.numel(), P, dtype=net.dtype, device=net.device)
+                D[where[j], c] = d
+                self.h.addmm_(self.cache.G.index_select(1, slots), D)
+                if net.c:
+                    self.h.index_put_((j, c), d * net.c, accumulate=True)
+                return
+        if j.numel() or self.cache is None:
+            self.arena.give(self.h)
+            self.h = None
+
+    def keep(self, idx: torch.Tensor) -> None:
+        """Only the probes ``idx`` keep running: shrink the kept fields with them."""
+        if self.h is not None:
+            kept = torch.index_select(self.h, 1, idx, out=self.arena.take(idx.numel()))
+            self.arena.give(self.h)
+            self.h = kept
