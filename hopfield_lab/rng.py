@@ -50,8 +50,8 @@ def generator(seed: int, name: str, device: torch.device | str = "cpu") -> torch
 
 
 def _shift(x: torch.Tensor, k: int) -> torch.Tensor:
-    """Logical right shift of int64 (torch's >> is arithmetic)."""
-    return (x >> k) & ((1 << (64 - k)) - 1)
+    """Logical right shift of int64 (torch's >> is arithmetic), as a new tensor."""
+    return (x >> k).bitwise_and_((1 << (64 - k)) - 1)
 
 
 def _mix(x: torch.Tensor) -> torch.Tensor:

@@ -4,13 +4,18 @@ An asynchronous sweep visits the N neurons one at a time, in a random order, eac
 from the newest states. Done literally that is N Python iterations per sweep, each a tiny
 product: slow. Instead, take the next B neurons of the order (a chunk) and, for every probe
 at once, compute their fields from the current states with one product, H = V[chunk] m.
-For a given probe, every decision before its first change is final (nothing it depends on
-moved); apply that change, correct the fields of the chunk's other neurons with the chunk's
-Gram block G = V[chunk] V[chunk]^T (a flip of neuron j moves the field of neuron k by
-2 s_j G_kj), and re-decide only past that position, only for the probes that changed.
-Python iterations ~ the most changes of a probe within a chunk, instead of B, and each
-iteration remakes the decisions of the probes that just changed only (at T > 0 the tanh of
-the Glauber rule is most of the cost).
+A flip of neuron j moves the field of neuron k by 2 s_j G_kj, with G = V[chunk] V[chunk]^T
+the chunk's Gram block.
+
+*Guess and check.* Decide every neuron of the chunk from H as if nothing moved before it:
+that guesses which neurons change. If exactly the guessed changes happen, in order, the
+field of neuron k is H_k plus the moves of the guessed changes before k: one small product
+with the part of G above its diagonal, for all probes at once. Decide again from those
+fields: up to the first position where the decision differs from the guess, the guess was
+right (each field used only right guesses before it), so everything up to and including
+that position is decided, exactly. Apply those flips (one product with G), and repeat from
+there with the new decisions as the next guess, for the probes not finished. Python
+iterations per chunk ~ the wrong guesses of the worst probe, not B or its number of flips.
 
 Exact: the same order, the same counter-based draws (:mod:`hopfield_lab.rng`), the same
 integer fields (every G entry and every field is an integer, exact in the run's arithmetic),
@@ -22,7 +27,7 @@ import torch
 
 from .rng import noise, noise_at
 
-CHUNK = 128  # neurons per chunk; measured best of 64 / 128 / 256 at N = 2000-8000 (benchmarks/)
+CHUNK = 128  # neurons per chunk; measured at N = 2000-8000: 128 and 256 within 10 %, 64 and 512 slower
 
 
 def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor, step: int, probes: torch.Tensor,
@@ -41,43 +46,64 @@ def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor
 
 def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied):
     # Inside a chunk the arrays are probe-major, (P, B): the live probes are then whole rows.
-    B = rows.numel()
+    B, dtype = rows.numel(), net.V.dtype
     Vr = net.V[rows]
     H = m.T @ Vr.T                  # (P, B): fields without the self-term, from the current states
-    s = S[rows].T.contiguous()      # the chunk's states, updated as decisions change them
+    s = S[rows].T.contiguous()      # the chunk's states, updated as decisions are made
     before = s.clone()
     u = noise(seed, step, rows, probes, dtype=_wide(S)).T.contiguous() if temperature > 0 else None
-    G = None                        # the Gram block (symmetric), made only if some probe changes
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
     start = torch.zeros_like(live)  # their first undecided position
-    while True:  # decisions are remade only for the live probes: after a change, only those moved
-        sL = s[live]
-        h = H[live] + net.c * sL if net.c else H[live]
+    G = Gu = None                   # the Gram block, and its part above the diagonal (j < k), when needed
+
+    def decisions(h, sL):
+        return _decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
+                       None if u is None else u[live].T).T
+
+    sL = s
+    guess = decisions(H + net.c * s if net.c else H, s) != s  # the changes if nothing moved before them
+    while True:
         pending = position >= start[:, None]
-        new = _decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
-                      None if u is None else u[live].T).T
-        change = (new != sL) & pending
-        has = change.any(1)
-        first = torch.where(has, change.to(torch.int8).argmax(1), B)  # the first change, per probe
-        if temperature == 0 and tie == "random":  # a coin decided some neuron up to that change?
-            tied[live] |= ((h == 0) & pending & (position <= first[:, None])).any(1)
-        keep = has.nonzero().squeeze(1)
-        if not keep.numel():
+        guess &= pending
+        F = H[live]
+        if bool(guess.any()):  # the fields if exactly the guessed changes happen, in order
+            if G is None:
+                G = Vr @ Vr.T
+                Gu = torch.triu(G, diagonal=1)
+            F = F + torch.where(guess, -2 * sL, 0).to(dtype) @ Gu
+        h = F + net.c * sL if net.c else F
+        D = decisions(h, sL)
+        actual = D != sL
+        stop = _decided_until(pending, actual, guess)
+        decided = pending & (position < stop[:, None])
+        if temperature == 0 and tie == "random":  # a coin decided some neuron of the decided range?
+            tied[live] |= ((h == 0) & decided).any(1)
+        flips = decided & actual
+        if bool(flips.any()):
+            if G is None:
+                G = Vr @ Vr.T
+                Gu = torch.triu(G, diagonal=1)
+            H.index_add_(0, live, torch.where(flips, D - sL, 0).to(dtype) @ G)  # the flips move the fields
+            s.index_copy_(0, live, torch.where(flips, D, sL))
+        going = (stop < B).nonzero().squeeze(1)
+        if not going.numel():
             break
-        live, at = live[keep], first[keep]
-        value = new[keep, at]
-        s[live, at] = value
-        if G is None:
-            G = Vr @ Vr.T
-        H.index_add_(0, live, G.index_select(0, at) * (2 * value)[:, None])  # the flip moves the chunk's fields
-        start = at + 1
+        live, start, guess = live[going], stop[going], (actual & ~decided)[going]
+        sL = s[live]
     delta = s - before
     moved = (delta != 0).any(1)
     if bool(moved.any()):
         changed |= moved
         S[rows] = s.T
         m += Vr.T @ delta.T
+
+
+def _decided_until(pending, actual, guess):
+    """Per probe, the end of the range the guess decided: up to and including the first position
+    where the decisions differ from the guess (its field was right: every guess before it was)."""
+    wrong = pending & (actual != guess)
+    return torch.where(wrong.any(1), wrong.to(torch.int8).argmax(1) + 1, guess.shape[1])
 
 
 def _wide(S: torch.Tensor) -> torch.dtype:

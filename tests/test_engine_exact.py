@@ -244,3 +244,15 @@ def test_a_run_whose_bound_fails_is_made_again_in_float64(monkeypatch):
     ref = reference_run(V, S0, steps=6, seed=0, tie="random")
     assert fast.params["arithmetic"] == "float64"
     assert_identical(fast, ref)
+
+
+def test_mutation_async_guesses_accepted_unchecked_is_caught(monkeypatch):
+    # the chunked sweep guesses the changes of a chunk and checks the guess; accepting it unchecked is wrong
+    from hopfield_lab import sweeps
+
+    monkeypatch.setattr(sweeps, "_decided_until", lambda pending, actual, guess: torch.full(
+        (guess.shape[0],), guess.shape[1], dtype=torch.long))
+    for mode in (dict(tie="random"), dict(temperature=0.4)):
+        fast, ref = both(300, 40, m0=0.7, steps=4, update="async", **mode)
+        with pytest.raises(AssertionError):
+            assert_identical(fast, ref)
