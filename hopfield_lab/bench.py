@@ -118,16 +118,58 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+IDEAS = (  # (label, switches): each row adds one idea of the engine to the one before
+    ("fields as two N x p products (exact float32), fixed points dropped",
+     dict(drop_two_cycles=False, sparse_overlaps=False, incremental=False)),
+    ("+ 2-cycles dropped (their future is known)", dict(drop_two_cycles=True, sparse_overlaps=False, incremental=False)),
+    ("+ overlaps updated from the flipped bits only", dict(drop_two_cycles=True, sparse_overlaps=True, incremental=False)),
+    ("+ fields updated from cached columns of G (the engine)",
+     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True)),
+)
+
+
+def ideas(n: int, device=None, seed: int = 0) -> list[dict]:
+    """What each idea buys: the Fig. 2 workload at size ``n``, first with the paper's dense
+    algorithm, then with the engine's ideas switched on one after the other (:data:`IDEAS`).
+    Every row computes the same dynamics exactly (the same mean final overlap)."""
+    from . import dynamics, fields, parallel
+
+    device = pick_device(device)
+    dense = simulate(n, seed=seed, device=device, algorithm="dense", **WORKLOAD)
+    rows = [dict(idea="the paper's algorithm: N x N matrix J, every probe not at a fixed point stepped",
+                 seconds=dense.seconds, mean_final_overlap=dense.mean_final_overlap)]
+    saved = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL
+    try:
+        for label, on in IDEAS:
+            dynamics.DROP_TWO_CYCLES = on["drop_two_cycles"]
+            fields.SPARSE_UPDATE_MAX = saved[1] if on["sparse_overlaps"] else -1.0
+            parallel.INCREMENTAL = on["incremental"]
+            traj = simulate(n, seed=seed, device=device, **WORKLOAD)
+            rows.append(dict(idea=label, seconds=traj.seconds, mean_final_overlap=traj.mean_final_overlap))
+    finally:
+        dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL = saved
+    for row in rows:
+        row["speed-up"] = rows[0]["seconds"] / row["seconds"]
+    return rows
+
+
+def format_ideas(rows: list[dict]) -> str:
+    lines = [f"{'seconds':>8} {'speed-up':>9} {'m_f':>7}  what is computed"]
+    lines += [f"{r['seconds']:8.3f} {r['speed-up']:8.1f}x {r['mean_final_overlap']:7.4f}  {r['idea']}" for r in rows]
+    return "\n".join(lines)
+
+
 def sweep_costs(n: int, temperature: float = 0.3, alpha: float = 0.05, steps: int = 10, device=None,
-                seed: int = 0) -> dict:
+                seed: int = 0, repeats: int = 3) -> dict:
     """Seconds per step of sync, async (T = 0) and Glauber async / sync (T = ``temperature``) at size ``n``,
-    from m0 = 0.8, and the ratios async / sync at the same temperature."""
+    from m0 = 0.8, and the ratios async / sync at the same temperature. Each is the best of ``repeats``
+    runs after one unmeasured run (short runs on a shared machine vary by 2x or more)."""
     out = {}
     for name, update, temp in (("sync", "sync", 0.0), ("async", "async", 0.0),
                                ("glauber-sync", "sync", temperature), ("glauber-async", "async", temperature)):
-        traj = simulate(n, alpha, m0=0.8, steps=steps, update=update, temperature=temp, tie="keep", seed=seed,
-                        device=device)
-        out[name] = traj.seconds / max(1, traj.steps_run)
+        runs = [simulate(n, alpha, m0=0.8, steps=steps, update=update, temperature=temp, tie="keep", seed=seed,
+                         device=device) for _ in range(repeats + 1)]
+        out[name] = min(traj.seconds / max(1, traj.steps_run) for traj in runs[1:])
     out["async / sync"] = out["async"] / out["sync"]
     out["glauber async / sync"] = out["glauber-async"] / out["glauber-sync"]
     return out
@@ -145,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
     parser.add_argument("--dense-max", type=int, default=8000, help="largest N also timed with the dense algorithm")
     parser.add_argument("--sweep-sizes", type=int, nargs="*", default=[], help="N for the per-sweep costs (async, Glauber)")
+    parser.add_argument("--ideas", type=int, nargs="*", default=[], help="N for the table of what each idea buys")
     parser.add_argument("--device", choices=("cpu", "cuda", "mps"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--markdown", action="store_true", help="markdown tables, each run in its own process")
@@ -156,8 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = table(args.sizes, device=device, dense_max=args.dense_max, seed=args.seed, progress=not args.markdown,
                  isolated=args.markdown)
     print(markdown_table(rows) if args.markdown else format_table(rows))
+    for n in args.ideas:
+        print(f"\nWhat each idea buys at N = {n} (same run, same patterns and probes; speed-up vs the first row)")
+        print("| seconds | speed-up | m_f | what is computed |\n|---|---|---|---|")
+        for r in ideas(n, device=device, seed=args.seed):
+            print(f"| {r['seconds']:.3f} | {r['speed-up']:.1f}x | {r['mean_final_overlap']:.4f} | {r['idea']} |")
     if args.sweep_sizes:
-        print("\nSeconds per step (alpha = 0.05, m0 = 0.8, 10 steps, ties kept; Glauber at T = 0.3)")
+        print("\nSeconds per step (alpha = 0.05, m0 = 0.8, 10 steps, ties kept; Glauber at T = 0.3; best of 3 runs)")
         print("| N | sync | async | async / sync | Glauber sync | Glauber async | Glauber async / sync |")
         print("|---|---|---|---|---|---|---|")
         for n in args.sweep_sizes:

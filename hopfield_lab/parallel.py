@@ -34,6 +34,7 @@ from .rng import noise_at
 from .rules import _uniform_dtype, decide
 
 
+INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
 CREDIT = 0.125  # measured at N = 8000, seeds 0-2: 0 and 1 lose (no tail speed-up; a costly fill), 0.1-0.25 win
 
 
@@ -88,7 +89,7 @@ class ParallelStep:
     def __init__(self, net: Network, rule: dict, arena: Arena):
         self.net, self.rule, self.arena = net, rule, arena
         self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
-        incremental = rule["update"] == "sync"  # even-odd recomputes its memory units by definition
+        incremental = INCREMENTAL and rule["update"] == "sync"  # even-odd recomputes its memory units by definition
         self.cache = ColumnCache(net, net.p) if incremental else None
         # columns of G the cache may compute beyond what a step saves at once (filling it pays back later):
         # at most p, one full-width product; savings refill it

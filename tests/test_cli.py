@@ -2,6 +2,8 @@ import json
 import subprocess
 import sys
 
+import torch
+
 from hopfield_lab.__main__ import main
 
 
@@ -54,3 +56,27 @@ def test_the_benchmark_script_runs_the_same_driver():
     run = subprocess.run([sys.executable, "benchmarks/bench_engine.py", "--help"], capture_output=True, text=True,
                          cwd=__import__("pathlib").Path(__file__).resolve().parents[1])
     assert run.returncode == 0 and "--sweep-sizes" in run.stdout
+
+
+def test_what_each_idea_buys_is_measured_on_the_same_dynamics(capsys):
+    from hopfield_lab import bench, dynamics, fields, parallel
+
+    before = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL
+    rows = bench.ideas(1000)
+    assert len(rows) == 1 + len(bench.IDEAS) and rows[0]["speed-up"] == 1.0
+    assert len({round(r["mean_final_overlap"], 12) for r in rows}) == 1  # every variant computes the same run
+    assert all(r["seconds"] > 0 for r in rows) and "engine" in rows[-1]["idea"]
+    assert (dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL) == before  # switches restored
+    assert main(["bench", "--sizes", "300", "--dense-max", "300", "--ideas", "300"]) == 0
+    assert sum(line.startswith("| ") and "x |" in line for line in capsys.readouterr().out.splitlines()) == 5
+
+
+def test_the_idea_switches_really_switch(monkeypatch):
+    # without 2-cycle dropping a run steps its 2-cycles to the end (and cannot name them); same overlaps
+    from hopfield_lab import dynamics
+
+    on = dynamics.simulate(1000, 0.12, seed=0)
+    monkeypatch.setattr(dynamics, "DROP_TWO_CYCLES", False)
+    off = dynamics.simulate(1000, 0.12, seed=0)
+    assert on.two_cycle.any() and not off.two_cycle.any()
+    assert torch.equal(on.overlaps, off.overlaps)
