@@ -66,7 +66,7 @@ def test_sync_at_n_800_including_the_2_cycle_shortcut(n, alpha, lam):
     ("async", {}, dict(tie="random")), ("async", {}, dict(temperature=0.4)), ("blocks", {"blocks": 4}, dict(tie="random")),
     ("blocks", {"blocks": 300}, dict(tie="keep")), ("hybrid", {"k": 0.1}, dict(tie="random"))])
 def test_other_rules_at_n_300_several_chunks(update, kw, mode):
-    # async sweeps run in chunks of hopfield_lab.sweeps.CHUNK neurons: N = 300 spans three
+    # async sweeps run in chunks of hopfield_lab.sweeps.CHUNK neurons: N = 300 spans two (CHUNK = 256)
     fast, ref = both(300, 40, m0=0.7, steps=4, update=update, **mode, **kw)
     assert_identical(fast, ref)
 
