@@ -14,6 +14,7 @@ and by notebook 02.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -128,26 +129,36 @@ IDEAS = (  # (label, switches): each row adds one idea of the engine to the one 
 )
 
 
-def ideas(n: int, device=None, seed: int = 0) -> list[dict]:
-    """What each idea buys: the Fig. 2 workload at size ``n``, first with the paper's dense
-    algorithm, then with the engine's ideas switched on one after the other (:data:`IDEAS`).
-    Every row computes the same dynamics exactly (the same mean final overlap)."""
+@contextlib.contextmanager
+def switches(drop_two_cycles: bool = True, sparse_overlaps: bool = True, incremental: bool = True):
+    """Run the engine with some of its ideas switched off (for measuring what each buys); restored after."""
     from . import dynamics, fields, parallel
 
-    device = pick_device(device)
-    dense = simulate(n, seed=seed, device=device, algorithm="dense", **WORKLOAD)
-    rows = [dict(idea="the paper's algorithm: N x N matrix J, every probe not at a fixed point stepped",
-                 seconds=dense.seconds, mean_final_overlap=dense.mean_final_overlap)]
     saved = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL
+    dynamics.DROP_TWO_CYCLES = drop_two_cycles
+    fields.SPARSE_UPDATE_MAX = saved[1] if sparse_overlaps else -1.0  # -1: always the full product
+    parallel.INCREMENTAL = incremental
     try:
-        for label, on in IDEAS:
-            dynamics.DROP_TWO_CYCLES = on["drop_two_cycles"]
-            fields.SPARSE_UPDATE_MAX = saved[1] if on["sparse_overlaps"] else -1.0
-            parallel.INCREMENTAL = on["incremental"]
-            traj = simulate(n, seed=seed, device=device, **WORKLOAD)
-            rows.append(dict(idea=label, seconds=traj.seconds, mean_final_overlap=traj.mean_final_overlap))
+        yield
     finally:
         dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL = saved
+
+
+def ideas(n: int, device=None, seed: int = 0, dense: Row | None = None) -> list[dict]:
+    """What each idea buys: the Fig. 2 workload at size ``n``, first with the paper's dense
+    algorithm, then with the engine's ideas switched on one after the other (:data:`IDEAS`).
+    Every row computes the same dynamics exactly (the same mean final overlap). ``dense``: a
+    :class:`Row` of :func:`table` at this ``n`` and ``seed`` whose dense run is used instead of a new one."""
+    device = pick_device(device)
+    if dense is None or dense.n != n or dense.dense_seconds is None:
+        traj = simulate(n, seed=seed, device=device, algorithm="dense", **WORKLOAD)
+        dense = Row(n, device.type, 0.0, traj.seconds, 0.0, traj.mean_final_overlap, 0.0)
+    rows = [dict(idea="the paper's algorithm: N x N matrix J, every probe not at a fixed point stepped",
+                 seconds=dense.dense_seconds, mean_final_overlap=dense.dense_mean_final_overlap)]
+    for label, on in IDEAS:
+        with switches(**on):
+            traj = simulate(n, seed=seed, device=device, **WORKLOAD)
+        rows.append(dict(idea=label, seconds=traj.seconds, mean_final_overlap=traj.mean_final_overlap))
     for row in rows:
         row["speed-up"] = rows[0]["seconds"] / row["seconds"]
     return rows

@@ -12,7 +12,9 @@ The main loop (:func:`evolve`) is the loop of notebook 02: record, step, classif
 What makes it fast without giving up a bit of exactness lives behind named functions:
 fields as two N x p products in exact integer arithmetic (:mod:`hopfield_lab.fields`),
 buffer reuse and a sparse overlap update (:class:`~hopfield_lab.fields.Arena`,
-:meth:`~hopfield_lab.fields.Network.update_overlaps`), and dropping probes whose future is
+:meth:`~hopfield_lab.fields.Network.update_overlaps`), the parallel rules' step by flips
+with fields updated from cached columns of V V^T (:mod:`hopfield_lab.parallel`),
+asynchronous sweeps by guess and check (:mod:`hopfield_lab.sweeps`), and dropping probes whose future is
 known: a probe at a fixed point, and under a deterministic rule (sync, even-odd, blocks at
 T = 0) a probe in a 2-cycle (it alternates between its last two states; its records are
 completed from that, parity included, and equal full stepping).
