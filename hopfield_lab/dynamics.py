@@ -98,7 +98,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     deterministic = rule["temperature"] == 0 and rule["update"] in DETERMINISTIC and DROP_TWO_CYCLES
     parallel = rule["update"] in ("sync", "even-odd")
     arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=parallel)
-    stepper = ParallelStep(net, rule, arena) if parallel else None
+    stepper = ParallelStep(net, rule, arena, steps) if parallel else None
     rec = Recorder(n_probes, net.n, record_energy)
     active = torch.arange(n_probes, device=net.device)  # the probes still being stepped
     S = arena.take(n_probes).copy_(probes)

@@ -19,8 +19,9 @@ one probe's field, but late in a run few neurons flip, and the same ones again a
 flipped neurons are kept (:class:`ColumnCache`, at most p of them, least recently used
 dropped) and a step costs N P |U| (U: the distinct flipped neurons) plus N p per missing
 column, instead of the product's N P p. Each step takes the cheaper way by that count,
-allowing a bounded extra cost (in all at most one full-width product, refilled by savings)
-for filling the cache, which later steps use again.
+allowing an extra cost for filling the cache where it pays back: as much as the next steps
+would save if the neurons that flipped now and in the last step flip again, over the steps
+the probes are expected to keep running (:meth:`ParallelStep._payback`).
 Exact: every number is an integer, and the sum bound (sum |m| + |c| + 2 p * most flips of
 a probe < 2**24) is checked before the update is taken in float32.
 """
@@ -35,7 +36,6 @@ from .rules import _uniform_dtype, decide
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
-CREDIT = 0.125  # measured at N = 8000, seeds 0-2: 0 and 1 lose (no tail speed-up; a costly fill), 0.1-0.25 win
 
 
 class ColumnCache:
@@ -86,14 +86,13 @@ class ParallelStep:
     """The step of sync / even-odd, holding what carries over between steps: the exact fields
     N h(t) when the last step could update them, and the cache of G's columns."""
 
-    def __init__(self, net: Network, rule: dict, arena: Arena):
+    def __init__(self, net: Network, rule: dict, arena: Arena, steps: int = 1):
         self.net, self.rule, self.arena = net, rule, arena
         self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
         incremental = INCREMENTAL and rule["update"] == "sync"  # even-odd recomputes its memory units by definition
         self.cache = ColumnCache(net, net.p) if incremental else None
-        # columns of G the cache may compute beyond what a step saves at once (filling it pays back later):
-        # at most p, one full-width product; savings refill it
-        self.credit = float(net.p) * CREDIT
+        self.steps = steps
+        self.last_hit, self.last_P = None, 0  # the neurons flipped in the last step, and its probes
         self.rows = torch.arange(net.n, device=net.device)
 
     def __call__(self, S: torch.Tensor, m: torch.Tensor, t: int, active: torch.Tensor):
@@ -139,12 +138,14 @@ class ParallelStep:
         if self.cache is not None and j.numel() and P:
             hit = torch.bincount(j, minlength=net.n) > 0
             U = hit.nonzero().squeeze(1)
-            cost = (self.cache.missing(U) if U.numel() <= self.cache.capacity else 2 * net.p + P) \
-                + U.numel() * P / net.p
+            apply = U.numel() * P / net.p  # columns-worth of work to apply the cached columns
+            fits = U.numel() <= self.cache.capacity
+            cost = (self.cache.missing(U) if fits else 0) + apply
             bound = float(m.abs().sum(0).max()) + abs(net.c) + 2 * net.p * int(counts.max())
             limit = fields.EXACT_FLOAT32 if net.dtype == torch.float32 else 2**53
-            if cost < P + self.credit and bound < limit:
-                self.credit = min(net.p, self.credit + P - cost)
+            taken = fits and bound < limit and cost < P + self._payback(hit, U.numel(), P, P - apply, t)
+            self.last_hit, self.last_P = hit, P
+            if taken:
                 slots = self.cache.columns(U, t)
                 where = torch.empty(net.n, dtype=torch.int64, device=net.device)
                 where[U] = torch.arange(U.numel(), device=net.device)
@@ -157,6 +158,17 @@ class ParallelStep:
         if j.numel() or self.cache is None:
             self.arena.give(self.h)
             self.h = None
+
+    def _payback(self, hit: torch.Tensor, distinct: int, P: int, saved: float, t: int) -> float:
+        """Columns of G worth computing now beyond what this step saves at once: filling the cache pays
+        back over the next steps if the same neurons flip again (the share of this step's flipped
+        neurons that also flipped in the last step) while the probes keep running (the steps left,
+        at most the probes' expected lifetime at the rate they have been dropping)."""
+        if self.last_hit is None or saved <= 0:
+            return 0.0
+        again = int((hit & self.last_hit).sum()) / distinct
+        lifetime = P / max(1, self.last_P - P)
+        return again * min(self.steps - t - 1, lifetime) * saved
 
     def keep(self, idx: torch.Tensor) -> None:
         """Only the probes ``idx`` keep running: shrink the kept fields with them."""
