@@ -70,26 +70,18 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
     validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed)
     targets = _check_targets(targets, probes.shape[1], p, patterns.device)
     net = Network(patterns, lam, checked=update in ("sync", "even-odd"))
-    try:
-        return _run(net, probes, targets, _rule(update, k, blocks, temperature, tie, seed), steps, record_energy,
-                    _params(params, net, lam, update, tie, temperature), progress)
-    except NeedsFloat64 as err:  # a checked float32 product could have lost exactness: the same run in float64
-        if net.device.type == "mps":
-            raise ValueError(f"{err}: this run needs float64 arithmetic to stay exact, which Apple's MPS lacks; "
-                             "allowed on mps: smaller n * p (or run on device='cpu')") from None
-        net = Network(patterns, lam, dtype=torch.float64)
-        return _run(net, probes, targets, _rule(update, k, blocks, temperature, tie, seed), steps, record_energy,
-                    _params(params, net, lam, update, tie, temperature), progress)
-
-
-def _rule(update, k, blocks, temperature, tie, seed) -> dict:
-    return dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
-                order=generator(seed, "order", "cpu"))
-
-
-def _params(params, net, lam, update, tie, temperature) -> dict:
-    return dict(params or {}, n=net.n, p=net.p, lam=lam, update=update, tie=tie, temperature=temperature,
-                device=net.device.type, arithmetic=str(net.dtype).replace("torch.", ""))
+    while True:
+        rule = dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
+                    order=generator(seed, "order", "cpu"))
+        run_params = dict(params or {}, n=n, p=p, lam=lam, update=update, tie=tie, temperature=temperature,
+                          device=net.device.type, arithmetic=str(net.dtype).replace("torch.", ""))
+        try:
+            return _run(net, probes, targets, rule, steps, record_energy, run_params, progress)
+        except NeedsFloat64 as err:  # a checked float32 product could have lost exactness: again in float64
+            if net.device.type == "mps":
+                raise ValueError(f"{err}: this run needs float64 arithmetic to stay exact, which Apple's MPS "
+                                 "lacks; allowed on mps: smaller n * p (or run on device='cpu')") from None
+            net = Network(patterns, lam, dtype=torch.float64)  # unchecked: the loop runs at most twice
 
 
 def _run(net: Network, probes, targets, rule, steps, record_energy, params, progress) -> Trajectory:
@@ -147,14 +139,6 @@ def _record_known_futures(rec, net, t, steps, fixed, cycle, S, new, m_new, targe
     rec.drop_cycle(t, steps, active[cycle], S[:, cycle], new[:, cycle], m_b.gather(0, targets[cycle][None, :])[0],
                    net.energy(m_b) if record_energy else None)
     return True
-
-
-def step(net: Network, rule: dict, S, m, t: int, active, arena: Arena):
-    """One step of the rule from S(t): returns S(t+1), m(t+1), and per probe whether it changed,
-    whether a random tie was broken, and (hybrid only) whether S(t) was already stable."""
-    if rule["update"] in ("sync", "even-odd"):
-        return ParallelStep(net, rule, arena)(S, m, t, active)
-    return _sequential_step(net, rule, S, m, t, active)
 
 
 def _sequential_step(net, rule, S, m, t, active):

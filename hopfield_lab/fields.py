@@ -88,9 +88,15 @@ class Network:
         # only where the a priori bound p N + |c| < 2**24 does not already cover every product
         self.checked = checked and self.dtype == torch.float32 and not float32_bound_holds(self.n, self.p, lam)
 
+    def exact(self, m: torch.Tensor, extra: float = 0.0) -> bool:
+        """Does every partial sum of V m + c S (plus ``extra``) stay below the run's exact-integer limit
+        (2**24 in float32, 2**53 in float64)? ``m``: at least one column."""
+        limit = EXACT_FLOAT32 if self.dtype == torch.float32 else 2**53
+        return float(m.abs().sum(0).max()) + abs(self.c) + extra < limit
+
     def check_exact(self, m: torch.Tensor, extra: float = 0.0) -> None:
         """Raise :class:`NeedsFloat64` unless every partial sum of V m + c S (plus ``extra``) stays below 2**24."""
-        if self.checked and m.numel() and float(m.abs().sum(0).max()) + abs(self.c) + extra >= EXACT_FLOAT32:
+        if self.checked and m.numel() and not self.exact(m, extra):
             raise NeedsFloat64(f"sum |m| + |c| reaches 2**24 at n={self.n}, p={self.p}")
 
     def overlaps(self, S: torch.Tensor) -> torch.Tensor:

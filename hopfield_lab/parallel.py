@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import torch
 
-from . import fields
 from .fields import Arena, Network
-from .rng import noise_at
-from .rules import _uniform_dtype, decide
+from .rules import coins, decide
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
@@ -102,13 +100,11 @@ class ParallelStep:
         if self.h is None:
             self.h = net.field(slice(None), m, S, out=self.arena.take(P))
         new = self.arena.take(P)
-        if rule["temperature"] > 0:
+        if rule["temperature"] > 0:  # Glauber: +/-1 decisions, no ties
             decide(self.h, S, self.rows, active, t, net.n, rule["temperature"], rule["tie"], rule["seed"], out=new)
-            j, c = torch.ne(new, S).nonzero().unbind(1)
-            tied = torch.zeros(P, dtype=torch.bool, device=net.device)
         else:
             torch.sign(self.h, out=new)
-            j, c, tied = self._flips(new, S, t, active)
+        j, c, tied = self._flips(new, S, t, active)
         d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
         counts = torch.bincount(c, minlength=P)
         m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, new, j, c, d)
@@ -116,7 +112,7 @@ class ParallelStep:
         return new, m_new, counts > 0, tied, None
 
     def _flips(self, new, S, t, active):
-        """The (neuron, probe) pairs whose state changes, ties decided on the way (T = 0)."""
+        """The (neuron, probe) pairs whose state changes, ties (sign 0) decided on the way."""
         j, c = torch.ne(new, S).nonzero().unbind(1)
         tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
         zero = new[j, c] == 0
@@ -126,8 +122,7 @@ class ParallelStep:
         if self.rule["tie"] == "keep":
             new[jz, cz] = S[jz, cz]
         else:
-            u = noise_at(self.rule["seed"], t, jz, active[cz], dtype=_uniform_dtype(S.device))
-            new[jz, cz] = torch.where(u < 0.5, 1.0, -1.0).to(new.dtype)
+            new[jz, cz] = coins(self.rule["seed"], t, jz, active[cz], new.dtype)
             tied[cz] = True
         moved = new[j, c] != S[j, c]
         return j[moved], c[moved], tied
@@ -141,9 +136,8 @@ class ParallelStep:
             apply = U.numel() * P / net.p  # columns-worth of work to apply the cached columns
             fits = U.numel() <= self.cache.capacity
             cost = (self.cache.missing(U) if fits else 0) + apply
-            bound = float(m.abs().sum(0).max()) + abs(net.c) + 2 * net.p * int(counts.max())
-            limit = fields.EXACT_FLOAT32 if net.dtype == torch.float32 else 2**53
-            taken = fits and bound < limit and cost < P + self._payback(hit, U.numel(), P, P - apply, t)
+            exact = net.exact(m, extra=2 * net.p * int(counts.max()))  # h(t) + the flips' moves, partial sums
+            taken = fits and exact and cost < P + self._payback(hit, U.numel(), P, P - apply, t)
             self.last_hit, self.last_P = hit, P
             if taken:
                 slots = self.cache.columns(U, t)

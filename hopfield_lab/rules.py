@@ -82,14 +82,12 @@ def row_index(rows, device) -> torch.Tensor:
 
 
 def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.Tensor, step: int, n: int,
-           temperature: float, tie: str, seed: int, inplace: bool = False,
-           u: torch.Tensor | None = None, out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+           temperature: float, tie: str, seed: int, u: torch.Tensor | None = None,
+           out: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """New +/-1 states of neurons ``rows`` for probes ``probes`` from their fields ``h`` (N times
-    the field) and current states ``s``. Returns the states (written over ``h`` when
-    ``inplace``) and, per probe, whether a tie was broken by a coin (then the step proves no
-    fixed point). ``u``: the Glauber draws of these rows, if already made (see :func:`glauber_draws`);
-    ``out``: where to write the states (else over ``h`` when ``inplace``, else a new tensor)."""
-    out = h if inplace else out
+    the field) and current states ``s``. Returns the states and, per probe, whether a tie was
+    broken by a coin (then the step proves no fixed point). ``u``: the Glauber draws of these
+    rows, if already made (see :func:`glauber_draws`); ``out``: where to write the states."""
     no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
     if temperature > 0:
         if u is not None:
@@ -104,10 +102,15 @@ def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.T
         new[ties] = s[ties].to(new.dtype)
         return new, no_ties
     i, j = ties.nonzero().unbind(1)
-    u = noise_at(seed, step, rows[i], probes[j], dtype=_uniform_dtype(h.device))
-    new[i, j] = torch.where(u < 0.5, 1.0, -1.0).to(new.dtype)
+    new[i, j] = coins(seed, step, rows[i], probes[j], new.dtype)
     no_ties[j] = True
     return new, no_ties
+
+
+def coins(seed: int, step: int, rows: torch.Tensor, probes: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """The fair coins that break the ties of neurons ``rows[a]`` of probes ``probes[a]``: +1 or -1."""
+    u = noise_at(seed, step, rows, probes, dtype=_uniform_dtype(rows.device))
+    return torch.where(u < 0.5, 1.0, -1.0).to(dtype)
 
 
 def _uniform_dtype(device: torch.device) -> torch.dtype:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import torch
 
-from .rng import noise, noise_at
+from .rng import noise
+from .rules import _uniform_dtype, decide
 
 CHUNK = 256  # neurons per chunk; measured at N = 2000-8000 (Glauber, T = 0.3): 256 best, 128 and 512 up to 25 % slower
 
@@ -51,15 +52,19 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
     H = m.T @ Vr.T                  # (P, B): fields without the self-term, from the current states
     s = S[rows].T.contiguous()      # the chunk's states, updated as decisions are made
     before = s.clone()
-    u = noise(seed, step, rows, probes, dtype=_wide(S)).T.contiguous() if temperature > 0 else None
+    u = noise(seed, step, rows, probes, dtype=_uniform_dtype(S.device)).T.contiguous() if temperature > 0 else None
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
     start = torch.zeros_like(live)  # their first undecided position
     G = Gu = None                   # the Gram block, and its part above the diagonal (j < k), when needed
 
     def decisions(h, sL):
-        return _decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
-                       None if u is None else u[live].T).T
+        return decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
+                      u=None if u is None else u[live].T)[0].T
+
+    def gram():
+        G = Vr @ Vr.T
+        return G, torch.triu(G, diagonal=1)
 
     sL = s
     guess = decisions(H + net.c * s if net.c else H, s) != s  # the changes if nothing moved before them
@@ -69,8 +74,7 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
         F = H[live]
         if bool(guess.any()):  # the fields if exactly the guessed changes happen, in order
             if G is None:
-                G = Vr @ Vr.T
-                Gu = torch.triu(G, diagonal=1)
+                G, Gu = gram()
             F = F + torch.where(guess, -2 * sL, 0).to(dtype) @ Gu
         h = F + net.c * sL if net.c else F
         D = decisions(h, sL)
@@ -82,8 +86,7 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
         flips = decided & actual
         if bool(flips.any()):
             if G is None:
-                G = Vr @ Vr.T
-                Gu = torch.triu(G, diagonal=1)
+                G, Gu = gram()
             H.index_add_(0, live, torch.where(flips, D - sL, 0).to(dtype) @ G)  # the flips move the fields
             s.index_copy_(0, live, torch.where(flips, D, sL))
         going = (stop < B).nonzero().squeeze(1)
@@ -104,24 +107,3 @@ def _decided_until(pending, actual, guess):
     where the decisions differ from the guess (its field was right: every guess before it was)."""
     wrong = pending & (actual != guess)
     return torch.where(wrong.any(1), wrong.to(torch.int8).argmax(1) + 1, guess.shape[1])
-
-
-def _wide(S: torch.Tensor) -> torch.dtype:
-    return torch.float32 if S.device.type == "mps" else torch.float64
-
-
-def _decide(h, s, rows, probes, step, n, temperature, tie, seed, u):
-    """The rule's decisions for fields h (B, P'): as :func:`hopfield_lab.rules.decide`, for given draws."""
-    if temperature > 0:
-        prob = torch.tanh(h.to(u.dtype) / (n * temperature)).add_(1.0).mul_(0.5)
-        return torch.where(u < prob, 1.0, -1.0).to(s.dtype)
-    new = torch.sign(h)
-    zero = new == 0
-    if bool(zero.any()):
-        if tie == "keep":
-            new[zero] = s[zero]
-        else:
-            i, j = zero.nonzero().unbind(1)
-            coin = noise_at(seed, step, rows[i], probes[j], dtype=_wide(s))
-            new[i, j] = torch.where(coin < 0.5, 1.0, -1.0).to(new.dtype)
-    return new
