@@ -3,8 +3,9 @@
 S(t+1) = sign(N h(t)), N h = V m + c S (:mod:`hopfield_lab.fields`). What a step does beyond
 that one product lives behind two named optimisations:
 
-*Optimisation (flips, not states).* After the decisions only the flipped (neuron, probe)
-pairs are handled: one comparison and one ``nonzero`` over the (N, P) states find them. A
+*Optimisation (flips, not states).* When few bits flip (at most the sparse-update share of
+:mod:`hopfield_lab.fields`), after the decisions only the flipped (neuron, probe) pairs are
+handled: one comparison and one ``nonzero`` over the (N, P) states find them. A
 zero field (a tie) shows up among them (sign 0 differs from +/-1) and is decided there, by
 the tie rule; the overlaps follow the flips (a sparse update while few bits moved), and
 whether a probe changed, and its largest number of flips, are counts over the pairs.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import torch
 
+from . import fields
 from .fields import Arena, Network
 from .rules import coins, decide
 
@@ -100,32 +102,42 @@ class ParallelStep:
         if self.h is None:
             self.h = net.field(slice(None), m, S, out=self.arena.take(P))
         new = self.arena.take(P)
+        decision = (rule["temperature"], rule["tie"], rule["seed"])
         if rule["temperature"] > 0:  # Glauber: +/-1 decisions, no ties
-            decide(self.h, S, self.rows, active, t, net.n, rule["temperature"], rule["tie"], rule["seed"], out=new)
+            decide(self.h, S, self.rows, active, t, net.n, *decision, out=new)
         else:
-            torch.sign(self.h, out=new)
-        j, c, tied = self._flips(new, S, t, active)
+            torch.sign(self.h, out=new)  # ties (sign 0) are decided below
+        moved = torch.ne(new, S)
+        if int(torch.count_nonzero(moved)) > fields.SPARSE_UPDATE_MAX * moved.numel():
+            # many flips (the first steps, high T): whole-array work; lists of the pairs would
+            # cost more memory than the states themselves
+            if rule["temperature"] > 0:
+                tied = torch.zeros(P, dtype=torch.bool, device=net.device)
+            else:  # the ties, over the whole array
+                new, tied = decide(self.h, S, self.rows, active, t, net.n, *decision, out=new)
+            self._forget_fields()
+            return new, net.overlaps(new), torch.ne(new, S).any(0), tied, None
+        j, c, tied = self._flips(new, S, moved, t, active)
         d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
         counts = torch.bincount(c, minlength=P)
         m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, new, j, c, d)
         self._next_fields(m, j, c, d, counts, t)
         return new, m_new, counts > 0, tied, None
 
-    def _flips(self, new, S, t, active):
+    def _flips(self, new, S, moved, t, active):
         """The (neuron, probe) pairs whose state changes, ties (sign 0) decided on the way."""
-        j, c = torch.ne(new, S).nonzero().unbind(1)
+        j, c = moved.nonzero().unbind(1)
         tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
         zero = new[j, c] == 0
-        if not bool(zero.any()):
-            return j, c, tied
-        jz, cz = j[zero], c[zero]
-        if self.rule["tie"] == "keep":
-            new[jz, cz] = S[jz, cz]
-        else:
-            new[jz, cz] = coins(self.rule["seed"], t, jz, active[cz], new.dtype)
-            tied[cz] = True
-        moved = new[j, c] != S[j, c]
-        return j[moved], c[moved], tied
+        if bool(zero.any()):
+            jz, cz = j[zero], c[zero]
+            if self.rule["tie"] == "keep":
+                new[jz, cz] = S[jz, cz]
+            else:
+                new[jz, cz] = coins(self.rule["seed"], t, jz, active[cz], new.dtype)
+                tied[cz] = True
+        flipped = new[j, c] != S[j, c]
+        return j[flipped], c[flipped], tied
 
     def _next_fields(self, m, j, c, d, counts, t) -> None:
         """Update N h to N h(t+1) in place where that is cheaper than the product, else let it go."""
@@ -150,8 +162,12 @@ class ParallelStep:
                     self.h.index_put_((j, c), d * net.c, accumulate=True)
                 return
         if j.numel() or self.cache is None:
-            self.arena.give(self.h)
-            self.h = None
+            self._forget_fields()
+
+    def _forget_fields(self) -> None:
+        """N h(t+1) will come from the product: give its buffer back."""
+        self.arena.give(self.h)
+        self.h = None
 
     def _payback(self, hit: torch.Tensor, distinct: int, P: int, saved: float, t: int) -> float:
         """Columns of G worth computing now beyond what this step saves at once: filling the cache pays

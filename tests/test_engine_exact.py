@@ -139,17 +139,33 @@ def test_simulate_with_the_dense_algorithm_gives_the_same_run():
 
 # --- the checker is checked: deliberate bugs in the engine must fail the comparison ---------
 
-def _keep_tie_becomes_plus_one(flips):
-    def mutated(self, new, S, t, active):
-        new[new == 0] = 1  # a zero field (a tie) now turns the neuron on instead of keeping it
-        return flips(self, new, S, t, active)
+def _keep_tie_becomes_plus_one(decide):
+    def mutated(h, s, *args, **kwargs):
+        zero = h == 0  # before decide, which may write over h
+        new, tied = decide(h, s, *args, **kwargs)
+        new[zero] = 1  # a zero field (a tie) now turns the neuron on instead of keeping it
+        return new, tied
+    return mutated
+
+
+def _flips_keep_tie_becomes_plus_one(flips):
+    def mutated(self, new, S, moved, t, active):
+        new[new == 0] = 1
+        return flips(self, new, S, moved, t, active)
     return mutated
 
 
 def test_mutation_keep_tie_becomes_plus_one_is_caught(monkeypatch):
-    monkeypatch.setattr(parallel.ParallelStep, "_flips", _keep_tie_becomes_plus_one(parallel.ParallelStep._flips))
-    fast, ref = both(40, 8, m0=0.0, steps=15, update="sync", tie="keep")
-    assert ref["zero_fields"] > 0
+    # ties are decided over whole arrays in steps with many flips (rules.decide), among the flipped
+    # pairs in steps with few (ParallelStep._flips): each place's mutation must be caught on its own
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "decide", _keep_tie_becomes_plus_one(parallel.decide))
+        fast, ref = both(40, 8, m0=0.0, steps=15, update="sync", tie="keep")
+        assert ref["zero_fields"] > 0
+        with pytest.raises(AssertionError):
+            assert_identical(fast, ref)
+    monkeypatch.setattr(parallel.ParallelStep, "_flips", _flips_keep_tie_becomes_plus_one(parallel.ParallelStep._flips))
+    fast, ref = both(1000, 120, m0=0.8, steps=30, update="sync", tie="keep")
     with pytest.raises(AssertionError):
         assert_identical(fast, ref)
 
