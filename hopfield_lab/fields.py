@@ -30,6 +30,8 @@ import torch
 
 EXACT_FLOAT32 = 2**24  # float32 holds every integer of smaller magnitude exactly
 SPARSE_UPDATE_MAX = 0.03  # update m sparsely while at most this fraction of bits moved (measured)
+ALIGN = 16  # float32 columns per 64-byte cache line: output rows of this many columns keep CPU GEMMs fast
+SCRATCH = 2**21  # elements of the aligned scratch block of :func:`product` (8 MiB in float32)
 
 
 def full_precision_float32() -> bool:
@@ -106,7 +108,7 @@ class Network:
     def field(self, rows, m: torch.Tensor, S: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
         """N times the local field on ``rows``: V[rows] m + c S[rows]."""
         self.check_exact(m)
-        h = torch.mm(self.V[rows], m, out=out)
+        h = product(self.V[rows], m, out=out)
         return h.add_(S[rows], alpha=self.c) if self.c else h
 
     def energy(self, m: torch.Tensor) -> torch.Tensor:
@@ -132,6 +134,30 @@ class Network:
             warnings.simplefilter("ignore")  # "sparse CSR support is in beta"
             step = torch.sparse_csr_tensor(crow, rows[order], delta[order], size=(new.shape[1], self.n))
             return m + (step @ self.V).T
+
+
+def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+    """A @ B, into ``out`` if given.
+
+    *Optimisation (aligned output rows):* on a CPU, a product whose output rows are not a
+    whole number of cache lines (B's columns, the running probes, not a multiple of 16) runs
+    ~40 % slower (measured: N = 8000, p = 960, 953 columns 113 ms, 960 columns 79 ms). So B is
+    padded with zero columns to a multiple of 16 and the product is made in row blocks into a
+    small aligned scratch block, each copied out: 80 ms for the 953 columns. Every entry is
+    the same sum of the same integers (exact in any order), so the result is the same."""
+    rows, cols = A.shape[0], B.shape[1]
+    out = torch.empty(rows, cols, dtype=A.dtype, device=A.device) if out is None else out
+    if A.device.type != "cpu" or cols % ALIGN == 0 or rows * cols < SCRATCH:
+        return torch.mm(A, B, out=out)
+    wide = -(-cols // ALIGN) * ALIGN
+    padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
+    padded[:, :cols] = B
+    block = max(1, SCRATCH // wide)
+    scratch = torch.empty(min(block, rows), wide, dtype=A.dtype, device=A.device)
+    for a in range(0, rows, block):
+        b = min(rows, a + block)
+        out[a:b] = torch.mm(A[a:b], padded, out=scratch[: b - a])[:, :cols]
+    return out
 
 
 class Arena:

@@ -272,3 +272,51 @@ def test_mutation_async_guesses_accepted_unchecked_is_caught(monkeypatch):
         fast, ref = both(300, 40, m0=0.7, steps=4, update="async", **mode)
         with pytest.raises(AssertionError):
             assert_identical(fast, ref)
+
+
+@pytest.mark.parametrize("update,mode", [("sync", dict(tie="random")), ("sync", dict(tie="keep")),
+                                         ("even-odd", dict(tie="random")), ("hybrid", dict(tie="keep")),
+                                         ("sync", dict(temperature=0.3))])
+def test_aligned_products_in_row_blocks_match_the_reference(update, mode, monkeypatch):
+    # fields.product pads the running probes to a multiple of 16 columns and works in row blocks of
+    # SCRATCH // 16k rows; lowered so an N = 300 run takes it with several blocks and odd widths
+    from hopfield_lab import fields
+
+    blocks = []
+    mm = torch.mm
+    monkeypatch.setattr(fields, "SCRATCH", 2**10)
+    monkeypatch.setattr(torch, "mm", lambda A, B, **kw: blocks.append((A.shape[0], B.shape[1])) or mm(A, B, **kw))
+    kw = {"k": 0.5} if update == "hybrid" else {}
+    fast, ref = both(301, 37, m0=0.7, steps=10, update=update, **mode, **kw)
+    assert any(rows < 301 and cols % 16 == 0 for rows, cols in blocks), "the blocked path must be taken"
+    assert_identical(fast, ref)
+
+
+def test_mutation_aligned_product_keeping_a_padding_column_is_caught(monkeypatch):
+    # the copy out of the scratch block shifted by one column: caught
+    from hopfield_lab import fields
+
+    monkeypatch.setattr(fields, "SCRATCH", 2**10)
+    product = fields.product
+
+    def shifted(A, B, out=None):
+        h = product(A, B, out=out)
+        if B.shape[1] % 16:
+            h[:, :-1] = h[:, 1:].clone()
+        return h
+
+    monkeypatch.setattr(fields, "product", shifted)
+    fast, ref = both(301, 37, m0=0.7, steps=10, update="sync", tie="random")
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
+def test_aligned_product_equals_the_plain_product():
+    from hopfield_lab import fields
+
+    torch.manual_seed(0)
+    A = torch.randint(-3, 4, (5000, 40)).float()
+    for cols in (1, 15, 17, 416, 419):
+        B = torch.randint(-9, 10, (40, cols)).float()
+        out = torch.full((5000, cols), float("nan"))
+        assert torch.equal(fields.product(A, B, out=out), A @ B) and torch.equal(out, A @ B)
