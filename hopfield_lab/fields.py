@@ -127,13 +127,17 @@ class Network:
             return m
         if nnz > SPARSE_UPDATE_MAX * new.numel() or self.device.type not in ("cpu", "cuda"):
             return self.V.T @ new
-        order = torch.sort(cols, stable=True).indices  # CSR by probe
-        crow = torch.zeros(new.shape[1] + 1, dtype=torch.int64, device=self.device)
-        crow[1:] = torch.bincount(cols, minlength=new.shape[1]).cumsum(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "sparse CSR support is in beta"
-            step = torch.sparse_csr_tensor(crow, rows[order], delta[order], size=(new.shape[1], self.n))
-            return m + (step @ self.V).T
+        return m + (sparse_by_probe(cols, rows, delta, (new.shape[1], self.n)) @ self.V).T
+
+
+def sparse_by_probe(probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor, size) -> torch.Tensor:
+    """A sparse (probes x ``size[1]``) CSR matrix with ``values`` at (``probes``, ``index``): one row per probe."""
+    order = torch.sort(probes, stable=True).indices
+    crow = torch.zeros(size[0] + 1, dtype=torch.int64, device=probes.device)
+    crow[1:] = torch.bincount(probes, minlength=size[0]).cumsum(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "sparse CSR support is in beta"
+        return torch.sparse_csr_tensor(crow, index[order], values[order], size=size)
 
 
 def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:

@@ -177,12 +177,20 @@ def _count_incremental_steps(monkeypatch) -> list:
     return calls
 
 
+@pytest.mark.parametrize("sparse", ["one block", "blocks", None], ids=["sparse", "sparse-in-blocks", "dense-fallback"])
 @pytest.mark.parametrize("n,p,lam,tie,least", [(1000, 120, 0.0, "random", 10), (800, 96, 0.0, "keep", 2),
                                                 (800, 112, 2.0, "random", 2), (800, 112, 1.0, "keep", 2)])
-def test_incremental_fields_are_taken_and_exact(n, p, lam, tie, least, monkeypatch):
-    # late in a run few neurons flip: the step updates N h with cached columns of G instead of the
-    # product (at N = 1000 with random ties, a probe whose tie is re-decided by a coin every step)
+def test_incremental_fields_are_taken_and_exact(n, p, lam, tie, least, sparse, monkeypatch):
+    # late in a run few neurons flip: the step updates N h with cached rows of G instead of the
+    # product (at N = 1000 with random ties, a probe whose tie is re-decided by a coin every step);
+    # as a sparse product, and as the dense product of devices without sparse products (Apple MPS)
     calls = _count_incremental_steps(monkeypatch)
+    if not sparse:
+        monkeypatch.setattr(parallel, "SPARSE_DEVICES", ())
+    if sparse == "blocks":  # a few probes per block of the sparse product
+        from hopfield_lab import fields
+
+        monkeypatch.setattr(fields, "SCRATCH", 3 * n)
     fast, ref = both(n, p, m0=0.8, steps=30, lam=lam, update="sync", tie=tie)
     assert len(calls) >= least, "the case must take the incremental path"
     assert_identical(fast, ref)
