@@ -7,6 +7,11 @@ step one N x N by N x P product; converged probes are dropped, as in [V20], but 
 (dividing by N > 0 changes no sign), so its entries are integers. Ties (a field exactly 0)
 are broken by the same counter-based coins as the engine's (:mod:`hopfield_lab.rng`), so
 on the same patterns and probes both give the same run.
+
+A fair yardstick is a good implementation of the algorithm: on a CPU a product whose output
+rows are not a whole number of 64-byte cache lines runs ~40 % slower (a BLAS quirk, not the
+algorithm), so the running probes are padded with zero columns to a multiple of 16 before
+each product (measured at N = 8000: 44 s unpadded, 29 s padded; the engine pads as well).
 """
 from __future__ import annotations
 
@@ -23,6 +28,16 @@ def coupling_matrix(patterns: torch.Tensor, lam: float = 0.0, dtype: torch.dtype
     J = V @ V.T
     J.diagonal().add_((lam - 1.0) * V.shape[1])
     return J
+
+
+def _padded_product(J: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
+    """J @ S with S's columns padded to a multiple of 16 (see the module docstring)."""
+    cols = S.shape[1]
+    if S.device.type != "cpu" or cols % 16 == 0:
+        return J @ S
+    padded = torch.zeros(S.shape[0], -(-cols // 16) * 16, dtype=S.dtype, device=S.device)
+    padded[:, :cols] = S
+    return (J @ padded)[:, :cols]
 
 
 def evolve_dense(patterns: torch.Tensor, probes: torch.Tensor, *, lam: float = 0.0, steps: int = 100,
@@ -44,7 +59,7 @@ def evolve_dense(patterns: torch.Tensor, probes: torch.Tensor, *, lam: float = 0
         t = 0
         while True:
             overlaps[t, alive.cpu()] = (V[:, alive] * S).sum(0).double().cpu() / n
-            h = J @ S
+            h = _padded_product(J, S)
             if record_energy:
                 energies[t, alive.cpu()] = (-(S.double() * h.double()).sum(0) / (2 * n * n)).cpu()
             new = torch.sign(h)
