@@ -171,7 +171,7 @@ def format_ideas(rows: list[dict]) -> str:
 
 
 def sweep_costs(n: int, temperature: float = 0.3, alpha: float = 0.05, steps: int = 10, device=None,
-                seed: int = 0, repeats: int = 3) -> dict:
+                seed: int = 0, repeats: int = 5) -> dict:
     """Seconds per step of sync, async (T = 0) and Glauber async / sync (T = ``temperature``) at size ``n``,
     from m0 = 0.8, and the ratios async / sync at the same temperature. Each is the best of ``repeats``
     runs after one unmeasured run (short runs on a shared machine vary by 2x or more)."""
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in ideas(n, device=device, seed=args.seed):
             print(f"| {r['seconds']:.3f} | {r['speed-up']:.1f}x | {r['mean_final_overlap']:.4f} | {r['idea']} |")
     if args.sweep_sizes:
-        print("\nSeconds per step (alpha = 0.05, m0 = 0.8, 10 steps, ties kept; Glauber at T = 0.3; best of 3 runs)")
+        print("\nSeconds per step (alpha = 0.05, m0 = 0.8, 10 steps, ties kept; Glauber at T = 0.3; best of 5 runs after a warm-up)")
         print("| N | sync | async | async / sync | Glauber sync | Glauber async | Glauber async / sync |")
         print("|---|---|---|---|---|---|---|")
         for n in args.sweep_sizes:

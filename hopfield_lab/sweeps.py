@@ -49,9 +49,11 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
     # Inside a chunk the arrays are probe-major, (P, B): the live probes are then whole rows.
     B, dtype = rows.numel(), net.V.dtype
     Vr = net.V[rows]
-    H = m.T @ Vr.T                  # (P, B): fields without the self-term, from the current states
     s = S[rows].T.contiguous()      # the chunk's states, updated as decisions are made
     before = s.clone()
+    H = m.T @ Vr.T                  # (P, B): the fields from the current states; a neuron's own state
+    if net.c:                       # does not change before it decides, so its self-term is added once
+        H.add_(s, alpha=net.c)
     u = noise(seed, step, rows, probes, dtype=_uniform_dtype(S.device)).T.contiguous() if temperature > 0 else None
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
@@ -67,16 +69,15 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
         return G, torch.triu(G, diagonal=1)
 
     sL = s
-    guess = decisions(H + net.c * s if net.c else H, s) != s  # the changes if nothing moved before them
+    guess = decisions(H, s) != s  # the changes if nothing moved before them
     while True:
         pending = position >= start[:, None]
         guess &= pending
-        F = H[live]
+        h = H[live]
         if bool(guess.any()):  # the fields if exactly the guessed changes happen, in order
             if G is None:
                 G, Gu = gram()
-            F = F + torch.where(guess, -2 * sL, 0).to(dtype) @ Gu
-        h = F + net.c * sL if net.c else F
+            h.addmm_(torch.where(guess, -2 * sL, 0), Gu)
         D = decisions(h, sL)
         actual = D != sL
         stop = _decided_until(pending, actual, guess)
@@ -106,4 +107,5 @@ def _decided_until(pending, actual, guess):
     """Per probe, the end of the range the guess decided: up to and including the first position
     where the decisions differ from the guess (its field was right: every guess before it was)."""
     wrong = pending & (actual != guess)
-    return torch.where(wrong.any(1), wrong.to(torch.int8).argmax(1) + 1, guess.shape[1])
+    last = guess.shape[1] - 1
+    return torch.where(wrong, torch.arange(last + 1, device=wrong.device), last).amin(1) + 1
