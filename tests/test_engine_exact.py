@@ -328,3 +328,43 @@ def test_aligned_product_equals_the_plain_product():
         B = torch.randint(-9, 10, (40, cols)).float()
         out = torch.full((5000, cols), float("nan"))
         assert torch.equal(fields.product(A, B, out=out), A @ B) and torch.equal(out, A @ B)
+
+
+@pytest.mark.parametrize("update,mode", [("sync", dict(tie="random")), ("even-odd", dict(tie="keep")),
+                                         ("sync", dict(temperature=0.3)), ("async", dict(tie="random"))])
+def test_int8_overlaps_match_the_reference(update, mode, monkeypatch):
+    # the int8 product (oneDNN, x86) is used from fields.INT8_MIN_WORK multiply-adds: lowered to 0 here
+    from hopfield_lab import fields
+
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    calls = []
+    int8_overlaps = fields._int8_overlaps
+    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(fields, "_int8_overlaps", lambda *a: calls.append(1) or int8_overlaps(*a))
+    fast, ref = both(301, 37, m0=0.6, steps=10, update=update, **mode)
+    assert calls, "the int8 path must be taken"
+    assert_identical(fast, ref)
+
+
+def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch):
+    from hopfield_lab import fields
+
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(fields, "_int8_rows", lambda A: A.to(torch.int8).contiguous().view(torch.uint8).add_(127))
+    fast, ref = both(301, 37, m0=0.6, steps=10, update="sync", tie="random")
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
+def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatch):
+    from hopfield_lab import fields
+
+    monkeypatch.setattr(fields, "_INT8", None)  # check again, with a product that is off by one
+    monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: (rows.float() - 128) @ S + 1)
+    assert fields.int8_products() is False
+    monkeypatch.setattr(fields, "_INT8", True)
+    monkeypatch.setattr(fields, "INT8", False)
+    assert fields.int8_products() is False
