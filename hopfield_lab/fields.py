@@ -111,7 +111,8 @@ class Network:
 
     def overlaps(self, S: torch.Tensor) -> torch.Tensor:
         """m = V^T S: N times the overlap of every pattern with every state (S: +/-1 states)."""
-        if self.n * self.p * S.shape[1] >= INT8_MIN_WORK and self.dtype == torch.float32 and int8_products():
+        if self.n * self.p * S.shape[1] >= INT8_MIN_WORK and self.dtype == torch.float32 \
+                and self.device.type == "cpu" and int8_products():
             if self._int8_patterns is None:
                 self._int8_patterns = _int8_rows(self.V.T)
             return _int8_overlaps(self._int8_patterns, S)
@@ -155,7 +156,7 @@ def int8_products() -> bool:
             S = torch.randint(0, 2, (300, 21), generator=gen).float().mul_(2).sub_(1)
             V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
             _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S)
-        except (RuntimeError, AttributeError, NotImplementedError):
+        except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
             _INT8 = False
     return _INT8
 
