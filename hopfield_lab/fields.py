@@ -24,8 +24,10 @@ bound does not clear raises :class:`NeedsFloat64`, and the run starts again in f
 
 *Optimisation (int8 overlaps):* V and S hold only +/-1, so m = V^T S is a product of bytes
 with int32 sums: oneDNN's int8 product on x86 CPUs, 1.5x faster than float32 at N = 8000 and
-1.7x at N = 16000-32000 (measured, conversions included). Used for large products after a
-check, once per process, that it gives the float product's result (:func:`int8_products`).
+1.7x at N = 16000-32000 (measured, conversions included); the same for rows of G = V V^T
+(:mod:`hopfield_lab.parallel`'s cache: 1500 rows at N = 32000, 2.1 s -> 1.1 s). Used for large
+products after a check, once per process, that it gives the float product's result
+(:func:`int8_products`).
 """
 from __future__ import annotations
 
@@ -96,7 +98,8 @@ class Network:
         self.c = (lam - 1.0) * self.p
         # only where the a priori bound p N + |c| < 2**24 does not already cover every product
         self.checked = checked and self.dtype == torch.float32 and not float32_bound_holds(self.n, self.p, lam)
-        self._int8_patterns = None  # V^T as unsigned bytes (+/-1 + 128), made at the first int8 product
+        self._int8_patterns = None  # V^T as unsigned bytes (+/-1 + 128), made at the first int8 overlaps
+        self._int8_packed = None    # V as oneDNN's packed int8 weights, made at the first int8 rows of G
 
     def exact(self, m: torch.Tensor, extra: float = 0.0) -> bool:
         """Does every partial sum of V m + c S (plus ``extra``) stay below the run's exact-integer limit
@@ -111,12 +114,23 @@ class Network:
 
     def overlaps(self, S: torch.Tensor) -> torch.Tensor:
         """m = V^T S: N times the overlap of every pattern with every state (S: +/-1 states)."""
-        if self.n * self.p * S.shape[1] >= INT8_MIN_WORK and self.dtype == torch.float32 \
-                and self.device.type == "cpu" and int8_products():
+        if self._int8(self.n * self.p * S.shape[1]):
             if self._int8_patterns is None:
                 self._int8_patterns = _int8_rows(self.V.T)
             return _int8_overlaps(self._int8_patterns, S)
         return self.V.T @ S
+
+    def gram_rows(self, neurons: torch.Tensor) -> torch.Tensor:
+        """Rows G[neurons] of G = V V^T (entries of at most p in size), in the run's arithmetic."""
+        if self._int8(neurons.numel() * self.n * self.p):
+            if self._int8_packed is None:
+                self._int8_packed = torch.ops.onednn.qlinear_prepack(self.V.to(torch.int8), [neurons.numel(), self.p])
+            return _int8_product(_int8_rows(self.V[neurons]), self._int8_packed, self.n)
+        return self.V[neurons] @ self.V.T
+
+    def _int8(self, work: int) -> bool:
+        """Is a +/-1 product of ``work`` multiply-adds to be made in int8 (see the module docstring)?"""
+        return work >= INT8_MIN_WORK and self.dtype == torch.float32 and self.device.type == "cpu" and int8_products()
 
     def field(self, rows, m: torch.Tensor, S: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
         """N times the local field on ``rows``: V[rows] m + c S[rows]."""
@@ -174,10 +188,14 @@ def _int8_overlaps(rows: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
     ((u8 - 128) times s8, summed in int32; every pair of products is at most 2 * 129 in size, so
     the CPUs without VNNI, which add pairs in int16, cannot saturate either). Exact: the sums
     are integers of at most N < 2**24."""
-    P = S.shape[1]
     weights = torch.ops.onednn.qlinear_prepack(S.T.to(torch.int8).contiguous(), list(rows.shape))
-    ones = torch.ones(P, dtype=torch.float32, device=S.device)
-    zeros = torch.zeros(P, dtype=torch.int64, device=S.device)
+    return _int8_product(rows, weights, S.shape[1])
+
+
+def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int) -> torch.Tensor:
+    """(rows - 128) W^T in float32, W: ``cols`` rows of +/-1 packed by oneDNN."""
+    ones = torch.ones(cols, dtype=torch.float32, device=rows.device)
+    zeros = torch.zeros(cols, dtype=torch.int64, device=rows.device)
     return torch.ops.onednn.qlinear_pointwise(rows, 1.0, 128, weights, ones, zeros, None, 1.0, 0, torch.float32,
                                               "none", [], "")
 

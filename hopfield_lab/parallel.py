@@ -66,8 +66,7 @@ class ColumnCache:
             free = self._free_slots(miss.numel(), neurons)
             self.slot[self.neuron[free][self.neuron[free] >= 0]] = -1
             self.neuron[free], self.slot[miss] = miss, free
-            V = self.net.V
-            self.G[free] = V[miss] @ V.T  # exact: |G_ij| <= p
+            self.G[free] = self.net.gram_rows(miss)  # exact: |G_ij| <= p
         slots = self.slot[neurons]
         self.used[slots] = t
         return slots

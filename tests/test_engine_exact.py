@@ -347,6 +347,25 @@ def test_int8_overlaps_match_the_reference(update, mode, monkeypatch):
     assert_identical(fast, ref)
 
 
+def test_int8_rows_of_g_match_the_reference(monkeypatch):
+    # the cache of hopfield_lab.parallel fills its rows of G = V V^T by int8 products (threshold lowered)
+    from hopfield_lab import fields
+
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    sizes = []
+    gram_rows = fields.Network.gram_rows
+    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(fields.Network, "gram_rows", lambda self, j: sizes.append(j.numel()) or gram_rows(self, j))
+    fast, ref = both(1000, 120, m0=0.8, steps=30, lam=0.0, update="sync", tie="random")
+    assert len(set(sizes)) >= 2, "rows must be filled several times, in different numbers"
+    assert_identical(fast, ref)
+    net = fields.Network(random_patterns(500, 60, seed=3), 0.0)
+    for k in (1, 7, 60):
+        j = torch.randperm(500)[:k]
+        assert torch.equal(net.gram_rows(j), net.V[j] @ net.V.T)
+
+
 def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch):
     from hopfield_lab import fields
 
