@@ -226,6 +226,9 @@ def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -
     wide = -(-cols // ALIGN) * ALIGN
     padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
     padded[:, :cols] = B
+    if out.stride() == (wide, 1):  # ``out`` has aligned rows already (Arena.take(cols, aligned=True))
+        torch.mm(A, padded, out=out.as_strided((rows, wide), (wide, 1)))
+        return out
     block = max(1, SCRATCH // wide)
     scratch = torch.empty(min(block, rows), wide, dtype=A.dtype, device=A.device)
     for a in range(0, rows, block):
@@ -246,14 +249,18 @@ class Arena:
 
     def __init__(self, n: int, cols: int, dtype, device, pooled: bool = True):
         self.n, self.dtype, self.device, self.pooled = n, dtype, device, pooled
+        cols = -(-cols // ALIGN) * ALIGN if device.type == "cpu" else cols  # room for aligned rows
         self.free = [torch.empty(n * cols, dtype=dtype, device=device) for _ in range(4 if pooled else 0)]
         self.owner: dict[int, torch.Tensor] = {}
 
-    def take(self, cols: int) -> torch.Tensor:
+    def take(self, cols: int, aligned: bool = False) -> torch.Tensor:
+        """An (N, cols) array; ``aligned``: on a CPU, its rows start ``cols`` rounded up to a multiple
+        of 16 apart (a strided view), so :func:`product` can write them without a scratch copy."""
         if not self.pooled:
             return torch.empty(self.n, cols, dtype=self.dtype, device=self.device)
         flat = self.free.pop()
-        view = flat[: self.n * cols].view(self.n, cols)
+        wide = -(-cols // ALIGN) * ALIGN if aligned and self.device.type == "cpu" else cols
+        view = flat[: self.n * wide].view(self.n, wide)[:, :cols]
         self.owner[view.data_ptr()] = flat
         return view
 

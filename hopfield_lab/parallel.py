@@ -126,7 +126,7 @@ class ParallelStep:
         net, rule = self.net, self.rule
         P = S.shape[1]
         if self.h is None:
-            self.h = net.field(slice(None), m, S, out=self.arena.take(P))
+            self.h = net.field(slice(None), m, S, out=self.arena.take(P, aligned=True))
         new = self.arena.take(P)
         decision = (rule["temperature"], rule["tie"], rule["seed"])
         if rule["temperature"] > 0:  # Glauber: +/-1 decisions, no ties
