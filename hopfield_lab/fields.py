@@ -98,6 +98,7 @@ class Network:
         self.c = (lam - 1.0) * self.p
         # only where the a priori bound p N + |c| < 2**24 does not already cover every product
         self.checked = checked and self.dtype == torch.float32 and not float32_bound_holds(self.n, self.p, lam)
+        self._summed = (None, 0, 0.0)  # the last m whose largest column sum of |m| was needed, its version, the sum
         self._int8_patterns = None  # V^T as unsigned bytes (+/-1 + 128), made at the first int8 overlaps
         self._int8_packed = None    # V as oneDNN's packed int8 weights, made at the first int8 rows of G
 
@@ -105,7 +106,9 @@ class Network:
         """Does every partial sum of V m + c S (plus ``extra``) stay below the run's exact-integer limit
         (2**24 in float32, 2**53 in float64)? ``m``: at least one column."""
         limit = EXACT_FLOAT32 if self.dtype == torch.float32 else 2**53
-        return float(m.abs().sum(0).max()) + abs(self.c) + extra < limit
+        if not (m is self._summed[0] and m._version == self._summed[1]):  # a step asks twice of the same m
+            self._summed = (m, m._version, float(m.abs().sum(0).max()))
+        return self._summed[2] + abs(self.c) + extra < limit
 
     def check_exact(self, m: torch.Tensor, extra: float = 0.0) -> None:
         """Raise :class:`NeedsFloat64` unless every partial sum of V m + c S (plus ``extra``) stays below 2**24."""

@@ -391,3 +391,16 @@ def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatc
     monkeypatch.setattr(fields, "_INT8", True)
     monkeypatch.setattr(fields, "INT8", False)
     assert fields.int8_products() is False
+
+
+def test_the_exactness_bound_is_recomputed_when_m_changes():
+    # Network.exact keeps the last m's column sum (a step asks twice): an in-place change or another m
+    # must not reuse it
+    from hopfield_lab import fields
+
+    net = fields.Network(random_patterns(300, 40, seed=0), 0.0, checked=True)
+    m = torch.full((40, 3), 10.0)
+    assert net.exact(m)
+    m.mul_(2**20)
+    assert not net.exact(m)
+    assert net.exact(torch.ones(40, 3)) and not net.exact(torch.full((40, 3), 2.0**20))
