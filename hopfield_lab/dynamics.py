@@ -116,7 +116,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
                     break
                 S, new, m, m_new, tied, active = _keep_columns(arena, stepper, keep, S, new, S_prev, m, m_new, tied, active)
             else:
-                arena.give(S_prev)
+                _give(arena, S_prev)
             S_prev, m_prev, S, m, tie_prev = S, m, new, m_new, tied
             t += 1
             bar.update(1)
@@ -205,18 +205,33 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     return fixed, cycle
 
 
+class _Columns:
+    """Columns ``idx`` of ``full``, not copied: the states S(t) of the kept probes, which the next
+    step reads only as S(t - 1) of its few 2-cycle candidates (:func:`classify`).
+    *Optimisation:* one copy of the (N, P) states less each time probes are dropped."""
+
+    def __init__(self, full: torch.Tensor, idx: torch.Tensor):
+        self.full, self.idx = full, idx
+
+    def __getitem__(self, key):
+        rows, cols = key
+        return self.full[rows, self.idx[cols]]
+
+
+def _give(arena: Arena, states) -> None:
+    arena.give(states.full if isinstance(states, _Columns) else states)
+
+
 def _keep_columns(arena: Arena, stepper, keep, S, new, S_prev, m, m_new, tied, active):
     """Shrink the running set to the columns ``keep``, inside the reused buffers."""
     idx = keep.nonzero().squeeze(1)
     if stepper is None:
         return S[:, keep], new[:, keep], m[:, keep], m_new[:, keep], tied[keep], active[keep]
-    arena.give(S_prev)
+    _give(arena, S_prev)
     new_kept = torch.index_select(new, 1, idx, out=arena.take(idx.numel()))
     arena.give(new)
-    S_kept = torch.index_select(S, 1, idx, out=arena.take(idx.numel()))
-    arena.give(S)
     stepper.keep(idx)
-    return S_kept, new_kept, m[:, keep], m_new[:, keep], tied[keep], active[keep]
+    return _Columns(S, idx), new_kept, m[:, keep], m_new[:, keep], tied[keep], active[keep]
 
 
 def _progress_bar(steps: int, desc: str, show: bool):

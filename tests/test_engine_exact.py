@@ -404,3 +404,11 @@ def test_the_exactness_bound_is_recomputed_when_m_changes():
     m.mul_(2**20)
     assert not net.exact(m)
     assert net.exact(torch.ones(40, 3)) and not net.exact(torch.full((40, 3), 2.0**20))
+
+
+def test_kept_states_read_through_the_column_map():
+    # after probes are dropped, S(t) of the kept probes is read through their column indices (no copy)
+    S = torch.randn(50, 12)
+    idx = torch.tensor([0, 3, 4, 9, 11])
+    cols = torch.tensor([1, 4])
+    assert torch.equal(dynamics._Columns(S, idx)[:, cols], S[:, idx][:, cols])
