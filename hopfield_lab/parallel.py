@@ -35,13 +35,13 @@ from __future__ import annotations
 import torch
 
 from . import fields
-from .fields import Arena, Network, sparse_by_probe
+from .fields import Arena, Network, rows_by_probe
 from .rules import coins, decide
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
 SPARSE_FLIP = 32  # one multiply-add of the sparse update costs about this many of a dense product (measured)
-SPARSE_DEVICES = ("cpu", "cuda")  # where torch multiplies sparse CSR by dense matrices
+SPARSE_DEVICES = ("cpu", "cuda")  # where the flips' rows are summed by embedding_bag (measured there)
 
 
 class ColumnCache:
@@ -86,8 +86,8 @@ class ColumnCache:
         return torch.sort(age, stable=True).indices[:k]
 
     def add_flips(self, h: torch.Tensor, j: torch.Tensor, c: torch.Tensor, d: torch.Tensor, t: int) -> None:
-        """h[:, c] += d G[j] for every flip (j, c, d): one sparse (probes x slots) product with the kept
-        rows (a dense product with the gathered rows on devices without sparse products)."""
+        """h[:, c] += d G[j] for every flip (j, c, d): per probe, a weighted sum of kept rows
+        (:func:`hopfield_lab.fields.rows_by_probe`; a dense product with the gathered rows elsewhere)."""
         neurons, which = torch.unique(j, return_inverse=True)
         rows = self.columns(neurons, t)[which]  # the slot of each flip's row
         if self.G.device.type in SPARSE_DEVICES:  # in blocks of probes: no (P, N) temporary
@@ -99,8 +99,7 @@ class ColumnCache:
                 if hi > lo:
                     first = b * block
                     cols = min(block, h.shape[1] - first)
-                    flips = sparse_by_probe(c[lo:hi] - first, rows[lo:hi], d[lo:hi], (cols, self.G.shape[0]))
-                    h[:, first:first + cols] += (flips @ self.G).T
+                    h[:, first:first + cols] += rows_by_probe(self.G, c[lo:hi] - first, rows[lo:hi], d[lo:hi], cols).T
         else:
             kept, where = rows.unique(return_inverse=True)
             D = torch.zeros(kept.numel(), h.shape[1], dtype=h.dtype, device=h.device)
