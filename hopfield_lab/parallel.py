@@ -36,7 +36,7 @@ import torch
 
 from . import fields
 from .fields import Arena, Network, rows_by_probe
-from .rules import coins, decide
+from .rules import coins, decide, settle_ties
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
@@ -139,7 +139,7 @@ class ParallelStep:
             if rule["temperature"] > 0:
                 tied = torch.zeros(P, dtype=torch.bool, device=net.device)
             else:  # the ties, over the whole array
-                new, tied = decide(self.h, S, self.rows, active, t, net.n, *decision, out=new)
+                new, tied = settle_ties(new, S, self.rows, active, t, rule["tie"], rule["seed"])
             self._forget_fields()
             return new, net.overlaps(new), torch.ne(new, S).any(0), tied, None
         j, c, tied = self._flips(new, S, moved, t, active)

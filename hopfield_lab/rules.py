@@ -88,13 +88,20 @@ def decide(h: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.T
     the field) and current states ``s``. Returns the states and, per probe, whether a tie was
     broken by a coin (then the step proves no fixed point). ``u``: the Glauber draws of these
     rows, if already made (see :func:`glauber_draws`); ``out``: where to write the states."""
-    no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
     if temperature > 0:
+        no_ties = torch.zeros(h.shape[1], dtype=torch.bool, device=h.device)
         if u is not None:
             prob = torch.tanh(h.to(u.dtype) / (n * temperature)).add_(1.0).mul_(0.5)
             return torch.where(u < prob, 1.0, -1.0).to(s.dtype), no_ties
         return _glauber(h, rows, probes, step, n, temperature, seed, out).to(s.dtype), no_ties
-    new = torch.sign(h) if out is None else torch.sign(h, out=out)
+    return settle_ties(torch.sign(h) if out is None else torch.sign(h, out=out), s, rows, probes, step, tie, seed)
+
+
+def settle_ties(new: torch.Tensor, s: torch.Tensor, rows: torch.Tensor, probes: torch.Tensor, step: int, tie: str,
+                seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``new`` = sign(h) (0 at a tie) with its zeros decided in place by the tie rule; and, per probe,
+    whether a coin was used."""
+    no_ties = torch.zeros(new.shape[1], dtype=torch.bool, device=new.device)
     ties = new == 0
     if not bool(ties.any()):
         return new, no_ties
