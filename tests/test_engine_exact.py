@@ -139,12 +139,10 @@ def test_simulate_with_the_dense_algorithm_gives_the_same_run():
 
 # --- the checker is checked: deliberate bugs in the engine must fail the comparison ---------
 
-def _keep_tie_becomes_plus_one(decide):
-    def mutated(h, s, *args, **kwargs):
-        zero = h == 0  # before decide, which may write over h
-        new, tied = decide(h, s, *args, **kwargs)
-        new[zero] = 1  # a zero field (a tie) now turns the neuron on instead of keeping it
-        return new, tied
+def _settle_keep_tie_becomes_plus_one(settle):
+    def mutated(new, s, *args, **kwargs):
+        new[new == 0] = 1  # a zero field (a tie) now turns the neuron on instead of keeping it
+        return settle(new, s, *args, **kwargs)
     return mutated
 
 
@@ -156,10 +154,10 @@ def _flips_keep_tie_becomes_plus_one(flips):
 
 
 def test_mutation_keep_tie_becomes_plus_one_is_caught(monkeypatch):
-    # ties are decided over whole arrays in steps with many flips (rules.decide), among the flipped
+    # ties are decided over whole arrays in steps with many flips (rules.settle_ties), among the flipped
     # pairs in steps with few (ParallelStep._flips): each place's mutation must be caught on its own
     with monkeypatch.context() as patch:
-        patch.setattr(parallel, "decide", _keep_tie_becomes_plus_one(parallel.decide))
+        patch.setattr(parallel, "settle_ties", _settle_keep_tie_becomes_plus_one(parallel.settle_ties))
         fast, ref = both(40, 8, m0=0.0, steps=15, update="sync", tie="keep")
         assert ref["zero_fields"] > 0
         with pytest.raises(AssertionError):
