@@ -28,7 +28,12 @@ import torch
 from .rng import noise
 from .rules import _uniform_dtype, decide
 
-CHUNK = 256  # neurons per chunk; measured at N = 2000-8000 (Glauber, T = 0.3): 256 best, 128 and 512 up to 25 % slower
+# Neurons per chunk. Measured (Glauber, T = 0.3, alpha = 0.05, ms per sweep): with P = 100 probes
+# 256: 23.4, 384: 21.1, 512: 21.0; P = 200: 256: 65, 384: 68, 512: 70; P = 400: 128: 257, 256: 245,
+# 384: 251. With few probes a chunk's worst probe guesses wrong less often, so chunks can be longer.
+CHUNK = 256
+CHUNK_FEW_PROBES = 512  # for at most FEW_PROBES probes
+FEW_PROBES = 128
 
 
 def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor, step: int, probes: torch.Tensor,
@@ -39,13 +44,17 @@ def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor
     order = torch.as_tensor(order, device=S.device)
     changed = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
     tied = torch.zeros_like(changed)
-    for start in range(0, order.numel(), CHUNK):
-        rows = order[start:start + CHUNK]
-        _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
+    # the sweep's Glauber draws in one call (probe-major, in the order of the sweep), not one per chunk
+    draws = noise(seed, step, order, probes, dtype=_uniform_dtype(S.device)).T if temperature > 0 else None
+    chunk = CHUNK_FEW_PROBES if S.shape[1] <= FEW_PROBES else CHUNK
+    for start in range(0, order.numel(), chunk):
+        rows = order[start:start + chunk]
+        u = None if draws is None else draws[:, start:start + chunk].contiguous()
+        _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied, u)
     return changed, tied
 
 
-def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied):
+def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied, u):
     # Inside a chunk the arrays are probe-major, (P, B): the live probes are then whole rows.
     B, dtype = rows.numel(), net.V.dtype
     Vr = net.V[rows]
@@ -54,7 +63,6 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied)
     H = m.T @ Vr.T                  # (P, B): the fields from the current states; a neuron's own state
     if net.c:                       # does not change before it decides, so its self-term is added once
         H.add_(s, alpha=net.c)
-    u = noise(seed, step, rows, probes, dtype=_uniform_dtype(S.device)).T.contiguous() if temperature > 0 else None
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
     start = torch.zeros_like(live)  # their first undecided position

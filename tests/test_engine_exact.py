@@ -65,10 +65,21 @@ def test_sync_at_n_800_including_the_2_cycle_shortcut(n, alpha, lam):
 @pytest.mark.parametrize("update,kw,mode", [
     ("async", {}, dict(tie="random")), ("async", {}, dict(temperature=0.4)), ("blocks", {"blocks": 4}, dict(tie="random")),
     ("blocks", {"blocks": 300}, dict(tie="keep")), ("hybrid", {"k": 0.1}, dict(tie="random"))])
-def test_other_rules_at_n_300_several_chunks(update, kw, mode):
-    # async sweeps run in chunks of hopfield_lab.sweeps.CHUNK neurons: N = 300 spans two (CHUNK = 256)
+def test_other_rules_at_n_300_several_chunks(update, kw, mode, monkeypatch):
+    # async sweeps run in chunks (hopfield_lab.sweeps: 512 neurons for the 40 probes here): at 128
+    # neurons N = 300 spans three, the last one short
+    from hopfield_lab import sweeps
+
+    monkeypatch.setattr(sweeps, "CHUNK_FEW_PROBES", 128)
     fast, ref = both(300, 40, m0=0.7, steps=4, update=update, **mode, **kw)
     assert_identical(fast, ref)
+
+
+def test_async_in_one_chunk_and_in_long_chunks():
+    # few probes (<= sweeps.FEW_PROBES): chunks of 512 neurons, one chunk at N = 300, two at N = 700
+    for n in (300, 700):
+        fast, ref = both(n, 40, m0=0.7, steps=4, update="async", temperature=0.4)
+        assert_identical(fast, ref)
 
 
 def test_hybrid_flags_no_2_cycle_where_the_state_merely_did_not_change():
