@@ -167,10 +167,14 @@ def int8_products() -> bool:
     if _INT8 is None:
         try:
             gen = torch.Generator().manual_seed(0)
-            V = torch.randint(0, 2, (300, 37), generator=gen).float().mul_(2).sub_(1)
-            S = torch.randint(0, 2, (300, 21), generator=gen).float().mul_(2).sub_(1)
+            # long sums (K = 5003: several of the kernels' blocks), odd shapes
+            V = torch.randint(0, 2, (5003, 37), generator=gen).float().mul_(2).sub_(1)
+            S = torch.randint(0, 2, (5003, 21), generator=gen).float().mul_(2).sub_(1)
             V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
-            _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S)
+            rows = _int8_rows(V[:301])
+            packed = torch.ops.onednn.qlinear_prepack(V.to(torch.int8), [301, 37])
+            _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
+                torch.equal(_int8_product(rows, packed, 5003), V[:301] @ V.T)
         except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
             _INT8 = False
     return _INT8

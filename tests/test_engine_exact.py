@@ -394,9 +394,21 @@ def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch)
 def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatch):
     from hopfield_lab import fields
 
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    product = fields._int8_product
     monkeypatch.setattr(fields, "_INT8", None)  # check again, with a product that is off by one
-    monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: (rows.float() - 128) @ S + 1)
+    monkeypatch.setattr(fields, "_int8_product", lambda *a: product(*a) + 1)
     assert fields.int8_products() is False
+    monkeypatch.setattr(fields, "_INT8", None)  # rows of G right, overlaps off by one at one entry
+    overlaps = fields._int8_overlaps
+    monkeypatch.setattr(fields, "_int8_product", product)
+    monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: overlaps(rows, S).index_put_((torch.tensor([5]),
+                                                                      torch.tensor([3])), torch.tensor(1.0), accumulate=True))
+    assert fields.int8_products() is False
+    monkeypatch.setattr(fields, "_INT8", None)
+    monkeypatch.setattr(fields, "_int8_overlaps", overlaps)
+    assert fields.int8_products() is True
     monkeypatch.setattr(fields, "_INT8", True)
     monkeypatch.setattr(fields, "INT8", False)
     assert fields.int8_products() is False
