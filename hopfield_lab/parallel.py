@@ -18,12 +18,12 @@ so a step needs the columns of G of the flipped neurons only (G is symmetric: it
 A row costs as much as one probe's field, but late in a run few neurons flip, and the
 same ones again and again (ties decided by coins, probes on their way into a 2-cycle).
 The rows of recently flipped neurons are kept (:class:`ColumnCache`, at most p of them,
-least recently used dropped). Each flip then adds one kept row to its probe's fields: a
-sparse product (flips x kept rows), N operations per flip, instead of the product's N p
-per probe (measured at N = 32000 with 139 probes and 790 flips: 10 ms, where gathering the
-790 columns and one dense product with them took 215 ms). Each step takes the cheaper way,
-counted in field columns (N p operations of a dense product each): a missing row is one,
-a flip ``SPARSE_FLIP / p`` (a sparse operation costs that many dense ones), allowing an
+least recently used dropped). Each flip then adds one kept row to its probe's fields (per
+probe a weighted sum of rows, :func:`hopfield_lab.fields.rows_by_probe`), N operations per
+flip, instead of the product's N p per probe (measured at N = 32000 with 139 probes and 790
+flips: 17 ms, where gathering the 790 columns and one dense product with them took 215 ms).
+Each step takes the cheaper way, counted in field columns (N p operations of a dense product
+each): a missing row is one, a flip ``SPARSE_FLIP / p``, allowing an
 extra cost for filling the cache where it pays back: as much as the next steps would save
 if the neurons that flipped now and in the last step flip again, over the steps the probes
 are expected to keep running (:meth:`ParallelStep._payback`).
@@ -40,7 +40,9 @@ from .rules import coins, decide, settle_ties
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
-SPARSE_FLIP = 32  # one multiply-add of the sparse update costs about this many of a dense product (measured)
+# one multiply-add of the flips' row sums costs about this many of a dense product: measured 35 with the
+# sparse CSR product they first used; embedding_bag is 1.5x faster, so the count leans towards the product
+SPARSE_FLIP = 32
 SPARSE_DEVICES = ("cpu", "cuda")  # where the flips' rows are summed by embedding_bag (measured there)
 
 
