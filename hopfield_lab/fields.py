@@ -148,8 +148,8 @@ class Network:
                         delta: torch.Tensor) -> torch.Tensor:
         """m(t+1) = V^T S(t+1), given the flips (``rows``, ``cols``) and their changes ``delta`` = +/-2.
         *Optimisation (sparse overlap update):* when few bits moved, m + V^T (S(t+1) - S(t)) over
-        the flipped bits only (the rows of V they touch, summed per probe); exact (small integers). Measured at N = 8000:
-        a step's overlaps cost ~3 % of a full product late in a run."""
+        the flipped bits only (the rows of V they touch, summed per probe); exact (small integers).
+        Measured at N = 8000: a step's overlaps cost ~3 % of a full product late in a run."""
         nnz = rows.numel()
         if nnz == 0:
             return m
