@@ -125,7 +125,7 @@ class Network:
         """Rows G[neurons] of G = V V^T (entries of at most p in size), in the run's arithmetic."""
         if self._int8(neurons.numel() * self.n * self.p):
             if self._int8_packed is None:
-                self._int8_packed = torch.ops.onednn.qlinear_prepack(self.V.to(torch.int8), [neurons.numel(), self.p])
+                self._int8_packed = _int8_weights(self.V, neurons.numel())
             return _int8_product(_int8_rows(self.V[neurons]), self._int8_packed, self.n)
         return self.V[neurons] @ self.V.T
 
@@ -172,7 +172,7 @@ def int8_products() -> bool:
             S = torch.randint(0, 2, (5003, 21), generator=gen).float().mul_(2).sub_(1)
             V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
             rows = _int8_rows(V[:301])
-            packed = torch.ops.onednn.qlinear_prepack(V.to(torch.int8), [301, 37])
+            packed = _int8_weights(V, 301)
             _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
                 torch.equal(_int8_product(rows, packed, 5003), V[:301] @ V.T)
         except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
@@ -193,8 +193,12 @@ def _int8_overlaps(rows: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
     ((u8 - 128) times s8, summed in int32; every pair of products is at most 2 * 129 in size, so
     the CPUs without VNNI, which add pairs in int16, cannot saturate either). Exact: the sums
     are integers of at most N < 2**24."""
-    weights = torch.ops.onednn.qlinear_prepack(S.T.to(torch.int8).contiguous(), list(rows.shape))
-    return _int8_product(rows, weights, S.shape[1])
+    return _int8_product(rows, _int8_weights(S.T, rows.shape[0]), S.shape[1])
+
+
+def _int8_weights(W: torch.Tensor, rows: int) -> torch.Tensor:
+    """A +/-1 matrix W (cols x K) as oneDNN's packed int8 weights, for products with ``rows`` rows of K bytes."""
+    return torch.ops.onednn.qlinear_prepack(W.to(torch.int8).contiguous(), [rows, W.shape[1]])
 
 
 def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int) -> torch.Tensor:
@@ -217,6 +221,11 @@ def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor
                                              per_sample_weights=values[order])
 
 
+def _aligned(cols: int) -> int:
+    """``cols`` rounded up to a multiple of ALIGN."""
+    return -(-cols // ALIGN) * ALIGN
+
+
 def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
     """A @ B, into ``out`` if given.
 
@@ -230,7 +239,7 @@ def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -
     out = torch.empty(rows, cols, dtype=A.dtype, device=A.device) if out is None else out
     if A.device.type != "cpu" or cols % ALIGN == 0 or rows * cols < SCRATCH:
         return torch.mm(A, B, out=out)
-    wide = -(-cols // ALIGN) * ALIGN
+    wide = _aligned(cols)
     padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
     padded[:, :cols] = B
     if out.stride() == (wide, 1):  # ``out`` has aligned rows already (Arena.take(cols, aligned=True))
@@ -256,7 +265,7 @@ class Arena:
 
     def __init__(self, n: int, cols: int, dtype, device, pooled: bool = True):
         self.n, self.dtype, self.device, self.pooled = n, dtype, device, pooled
-        cols = -(-cols // ALIGN) * ALIGN if device.type == "cpu" else cols  # room for aligned rows
+        cols = _aligned(cols) if device.type == "cpu" else cols  # room for aligned rows
         self.free = [torch.empty(n * cols, dtype=dtype, device=device) for _ in range(4 if pooled else 0)]
         self.owner: dict[int, torch.Tensor] = {}
 
@@ -266,7 +275,7 @@ class Arena:
         if not self.pooled:
             return torch.empty(self.n, cols, dtype=self.dtype, device=self.device)
         flat = self.free.pop()
-        wide = -(-cols // ALIGN) * ALIGN if aligned and self.device.type == "cpu" else cols
+        wide = _aligned(cols) if aligned and self.device.type == "cpu" else cols
         view = flat[: self.n * wide].view(self.n, wide)[:, :cols]
         self.owner[view.data_ptr()] = flat
         return view
