@@ -93,15 +93,13 @@ class ColumnCache:
         neurons, which = torch.unique(j, return_inverse=True)
         rows = self.columns(neurons, t)[which]  # the slot of each flip's row
         if self.G.device.type in SPARSE_DEVICES:  # in blocks of probes: no (P, N) temporary
-            order = torch.sort(c, stable=True).indices
-            c, rows, d = c[order], rows[order], d[order]
             block = max(1, fields.SCRATCH // self.G.shape[1])
-            starts = torch.searchsorted(c, torch.arange(0, h.shape[1] + block, block, device=c.device)).tolist()
-            for b, (lo, hi) in enumerate(zip(starts[:-1], starts[1:])):
-                if hi > lo:
-                    first = b * block
-                    cols = min(block, h.shape[1] - first)
-                    h[:, first:first + cols] += rows_by_probe(self.G, c[lo:hi] - first, rows[lo:hi], d[lo:hi], cols).T
+            for first in range(0, h.shape[1], block):
+                cols = min(block, h.shape[1] - first)
+                inside = (c >= first) & (c < first + cols) if cols < h.shape[1] else slice(None)
+                if cols < h.shape[1] and not bool(inside.any()):
+                    continue  # no flips in these probes
+                h[:, first:first + cols] += rows_by_probe(self.G, c[inside] - first, rows[inside], d[inside], cols).T
         else:
             kept, where = rows.unique(return_inverse=True)
             D = torch.zeros(kept.numel(), h.shape[1], dtype=h.dtype, device=h.device)
