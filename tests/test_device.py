@@ -62,3 +62,14 @@ def test_size_for_seconds_follows_the_power_law():
     assert n == 2000
     assert dev.size_for_seconds(cost, target=8.0, n0=500, n_max=1500) == 1500
     assert dev.size_for_seconds(cost, target=1e-9, n0=500) == 100  # never below one multiple
+
+
+def test_time_call_on_thread_cpu_time_ignores_waiting():
+    # a sleeping thread uses no CPU: its wall time counts, its CPU time does not (so other programs
+    # sharing the cores, which make a thread wait, do not inflate a one-thread measurement)
+    import time
+
+    from hopfield_lab.device import time_call
+
+    assert time_call(lambda: time.sleep(0.05)) >= 0.05
+    assert time_call(lambda: time.sleep(0.05), thread_cpu=True) < 0.02
