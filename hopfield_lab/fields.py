@@ -39,6 +39,12 @@ ALIGN = 16  # float32 columns per 64-byte cache line: output rows of this many c
 SCRATCH = 2**21  # elements of the aligned scratch block of :func:`product` (8 MiB in float32)
 INT8 = True  # overlaps of +/-1 states by int8 products where available (the switch tests turn off)
 INT8_MIN_WORK = 2**30  # multiply-adds from which the int8 product is faster (measured: 1.0x at 0.9e9, 1.5x at 7e9)
+# int8 changes of the fields (Network.add_field_change): worth it from this many multiply-adds (measured: 0.90x the
+# float product's time at 1.2e8, 0.67x at 1.9e8), where they cost this share of a float32 product (0.51-0.62 measured
+# at N = 4000-32000, p = 0.12 N, 30-3840 probes)
+INT8_FIELD_MIN_WORK = 2**27
+INT8_FIELD_COST = 0.6
+INT8_STEP = 127  # the largest change of an overlap an int8 field change takes in one byte (see add_field_change)
 
 
 def full_precision_float32() -> bool:
@@ -99,6 +105,7 @@ class Network:
         self._summed = (None, 0, 0.0)  # the last m whose largest column sum of |m| was needed, its version, the sum
         self._int8_patterns = None  # V^T as unsigned bytes (+/-1 + 128), made at the first int8 overlaps
         self._int8_packed = None    # V as oneDNN's packed int8 weights, made at the first int8 rows of G
+        self._int8_V = None         # V as unsigned bytes, made at the first int8 field change
 
     def exact(self, m: torch.Tensor, extra: float = 0.0) -> bool:
         """Does every partial sum of V m + c S (plus ``extra``) stay below the run's exact-integer limit
@@ -128,6 +135,39 @@ class Network:
                 self._int8_packed = _int8_weights(self.V, neurons.numel())
             return _int8_product(_int8_rows(self.V[neurons]), self._int8_packed, self.n)
         return self.V[neurons] @ self.V.T
+
+    def int8_field_change(self, dm: torch.Tensor) -> tuple[torch.Tensor, float] | None:
+        """Can N h follow a change ``dm`` (p, P) of the overlaps by an int8 product
+        (:meth:`add_field_change`)? If so: the patterns whose change exceeds a byte in some probe
+        (their part goes through a float product), and the largest column sum of |dm| (what the
+        change adds to a partial sum of N h at most). None where not: not a CPU, not float32, too
+        small a product, int8 products not exact here."""
+        if self.n * self.p * dm.shape[1] < INT8_FIELD_MIN_WORK or self.dtype != torch.float32 or \
+                self.device.type != "cpu" or not int8_products():
+            return None
+        size = dm.abs()
+        return (size > INT8_STEP).any(1).nonzero().squeeze(1), float(size.sum(0).max())
+
+    def add_field_change(self, h: torch.Tensor, dm: torch.Tensor, big: torch.Tensor) -> None:
+        """N h += V dm, in place: the fields follow a change ``dm`` of the overlaps.
+
+        *Optimisation (int8 field changes):* after the first steps of a run, an overlap moves by
+        twice its probe's flips at most (tens), so dm fits in a byte: V dm is then one int8
+        product (oneDNN; V as unsigned bytes 127 / 129, dm as signed bytes, pairs of products at
+        most 2 * 129 * 127 < 2**15, so the CPUs without VNNI, which add pairs in int16, cannot
+        saturate), added into h by the product itself (its "sum" post-op): 0.55x the time of
+        the float product V m(t+1) at N = 8000-32000 (measured). The patterns ``big`` whose change exceeds a
+        byte (the probes' own pattern in the second step) go through a float product.
+        Exact when every partial sum of N h(t) plus the sums of V dm stays below 2**24 (the
+        caller checks the bound): integers throughout, int32 sums in the int8 product.
+        ``h``: (N, P) with rows 16 columns apart (:meth:`Arena.take` with ``aligned=True``)."""
+        n, wide = h.shape[0], _aligned(h.shape[1])
+        if self._int8_V is None:
+            self._int8_V = _int8_rows(self.V)
+        _int8_add_product(self._int8_V, dm.index_fill(0, big, 0) if big.numel() else dm,
+                          h.as_strided((n, wide), (wide, 1)))
+        if big.numel():
+            h.addmm_(self.V[:, big], dm[big])
 
     def _int8(self, work: int) -> bool:
         """Is a +/-1 product of ``work`` multiply-adds to be made in int8 (see the module docstring)?"""
@@ -173,8 +213,16 @@ def int8_products() -> bool:
             V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
             rows = _int8_rows(V[:301])
             packed = _int8_weights(V, 301)
+            # a field change: changes up to a byte in size against rows of all +1 and all -1 (the largest pairs)
+            A = V[:301].clone()
+            A[0], A[1] = 1.0, -1.0
+            dm = torch.randint(-INT8_STEP, INT8_STEP + 1, (37, 21), generator=gen).float()
+            dm[:, 0], dm[:, 1] = INT8_STEP, -INT8_STEP
+            h = torch.randint(-2**20, 2**20, (301, 32), generator=gen).float()
+            expected = h[:, :21] + A @ dm
+            _int8_add_product(_int8_rows(A), dm, h)
             _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
-                torch.equal(_int8_product(rows, packed, 5003), V[:301] @ V.T)
+                torch.equal(_int8_product(rows, packed, 5003), V[:301] @ V.T) and torch.equal(h[:, :21], expected)
         except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
             _INT8 = False
     return _INT8
@@ -201,12 +249,30 @@ def _int8_weights(W: torch.Tensor, rows: int) -> torch.Tensor:
     return torch.ops.onednn.qlinear_prepack(W.to(torch.int8).contiguous(), [rows, W.shape[1]])
 
 
-def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int) -> torch.Tensor:
-    """(rows - 128) W^T in float32, W: ``cols`` rows of +/-1 packed by oneDNN."""
+def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int,
+                  add_to: torch.Tensor | None = None) -> torch.Tensor:
+    """(rows - 128) W^T in float32, W: ``cols`` rows of bytes packed by oneDNN; ``add_to``: added
+    into that contiguous float32 array (rows x cols) instead of a new one."""
     ones = torch.ones(cols, dtype=torch.float32, device=rows.device)
     zeros = torch.zeros(cols, dtype=torch.int64, device=rows.device)
-    return torch.ops.onednn.qlinear_pointwise(rows, 1.0, 128, weights, ones, zeros, None, 1.0, 0, torch.float32,
-                                              "none", [], "")
+    if add_to is None:
+        return torch.ops.onednn.qlinear_pointwise(rows, 1.0, 128, weights, ones, zeros, None, 1.0, 0, torch.float32,
+                                                  "none", [], "")
+    out = torch.ops.onednn.qlinear_pointwise.binary(rows, 1.0, 128, weights, ones, zeros, add_to, None, 1.0, 0,
+                                                    torch.float32, 1.0, 0, "sum", 1.0, "none", [], "")
+    if out.data_ptr() != add_to.data_ptr():  # the sum was not made in place
+        add_to.copy_(out)
+    return add_to
+
+
+def _int8_add_product(rows: torch.Tensor, dm: torch.Tensor, out: torch.Tensor) -> None:
+    """out[:, :P] += (rows - 128) dm, in place: ``rows`` (n, K) unsigned bytes, ``dm`` (K, P) integers
+    of at most INT8_STEP in size, ``out`` (n, P rounded up to a multiple of 16) contiguous float32
+    (its extra columns get zeros added)."""
+    weights = torch.zeros(out.shape[1], dm.shape[0], dtype=torch.int8, device=dm.device)
+    weights[: dm.shape[1]] = dm.T
+    packed = torch.ops.onednn.qlinear_prepack(weights, [rows.shape[0], dm.shape[0]])
+    _int8_product(rows, packed, out.shape[1], add_to=out)
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,

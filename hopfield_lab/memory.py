@@ -27,7 +27,8 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     if update == "sync":
         need += width * n * min(p, P)              # the cached columns of G (hopfield_lab.parallel)
     if width == 4:
-        need += 2 * n * p + 2 * n * P              # int8 products: V^T, V packed, the states as bytes, packed
+        need += 3 * n * p + 2 * n * P              # int8 products: V^T, V packed, V, the states as bytes, packed
+        need += 3 * 4 * p * P                      # an int8 field change: the overlaps' change, its size, bytes
     if temperature > 0:
         need += 48 * min(NOISE_CHUNK, n * P)       # draws, probabilities, hashes of one chunk
         if update in ("async", "blocks"):

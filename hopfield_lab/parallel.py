@@ -40,6 +40,7 @@ from .rules import coins, decide, settle_ties
 
 
 INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
+INT8_FIELDS = True  # fields updated by int8 products of the overlaps' change (the same; tests force it too)
 # one multiply-add of the flips' row sums costs about this many of a dense product: measured 35 with the
 # sparse CSR product they first used; embedding_bag is 1.5x faster, so the count leans towards the product
 SPARSE_FLIP = 32
@@ -118,6 +119,7 @@ class ParallelStep:
         self.cache = ColumnCache(net, net.p) if incremental else None
         self.steps = steps
         self.last_hit, self.last_P = None, 0  # the neurons flipped in the last step, and its probes
+        self._big = None  # the patterns whose change exceeds a byte, for an int8 field change
         self.rows = torch.arange(net.n, device=net.device)
 
     def __call__(self, S: torch.Tensor, m: torch.Tensor, t: int, active: torch.Tensor):
@@ -146,7 +148,7 @@ class ParallelStep:
         d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
         counts = torch.bincount(c, minlength=P)
         m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, new, j, c, d)
-        self._next_fields(m, j, c, d, counts, t)
+        self._next_fields(m, m_new, j, c, d, counts, t)
         return new, m_new, counts > 0, tied, None
 
     def _flips(self, new, S, moved, t, active):
@@ -164,25 +166,47 @@ class ParallelStep:
         flipped = new[j, c] != S[j, c]
         return j[flipped], c[flipped], tied
 
-    def _next_fields(self, m, j, c, d, counts, t) -> None:
-        """Update N h to N h(t+1) in place where that is cheaper than the product, else let it go."""
+    def _next_fields(self, m, m_new, j, c, d, counts, t) -> None:
+        """Update N h to N h(t+1) in place where that is cheaper than the product, else let it go:
+        by the kept rows of G of the flipped neurons, or by the change of the overlaps (int8)."""
         net, P = self.net, counts.numel()
         if self.cache is not None and j.numel() and P:
+            dm = m_new - m
+            by_change = self._change_cost(m, dm)
+            alternative = min(P, by_change)  # what the next step costs without the kept rows
             hit = torch.bincount(j, minlength=net.n) > 0
             U = hit.nonzero().squeeze(1)
             apply = j.numel() * SPARSE_FLIP / net.p  # field columns' worth of work to add the kept rows
             fits = U.numel() <= self.cache.capacity
             cost = (self.cache.missing(U) if fits else 0) + apply
             exact = net.exact(m, extra=2 * net.p * int(counts.max()))  # h(t) + the flips' moves, partial sums
-            taken = fits and exact and cost < P + self._payback(hit, U.numel(), P, P - apply, t)
+            payback = self._payback(hit, U.numel(), P, alternative - apply, t)
             self.last_hit, self.last_P = hit, P
-            if taken:
+            if fits and exact and cost < alternative + payback:
                 self.cache.add_flips(self.h, j, c, d, t)
-                if net.c:
-                    self.h.index_put_((j, c), d * net.c, accumulate=True)
+            elif by_change < P:
+                net.add_field_change(self.h, dm, self._big)
+            else:
+                self._forget_fields()
                 return
+            if net.c:
+                self.h.index_put_((j, c), d * net.c, accumulate=True)
+            return
         if j.numel() or self.cache is None:
             self._forget_fields()
+
+    def _change_cost(self, m, dm) -> float:
+        """Field columns' worth of work to add V dm to the fields (:meth:`Network.add_field_change`):
+        infinite where that path is not open (no int8 products, fields without aligned rows, a
+        partial sum that could reach the exact-integer limit)."""
+        net, P = self.net, self.h.shape[1]
+        change = net.int8_field_change(dm) if INT8_FIELDS else None
+        if change is None or self.h.stride() != (fields._aligned(P), 1):
+            return float("inf")
+        self._big, size = change  # the patterns whose change exceeds a byte; the largest sum of |dm|
+        if not net.exact(m, extra=size + 2 * abs(net.c)):  # h(t), the change's partial sums, the self-term
+            return float("inf")
+        return P * (fields.INT8_FIELD_COST + self._big.numel() / net.p)
 
     def _forget_fields(self) -> None:
         """N h(t+1) will come from the product: give its buffer back."""
@@ -203,6 +227,9 @@ class ParallelStep:
     def keep(self, idx: torch.Tensor) -> None:
         """Only the probes ``idx`` keep running: shrink the kept fields with them."""
         if self.h is not None:
-            kept = torch.index_select(self.h, 1, idx, out=self.arena.take(idx.numel()))
+            kept = self.arena.take(idx.numel(), aligned=True)
+            wide = kept.stride(0)  # rows 16 columns apart on a CPU: fill them whole (a contiguous copy is fast)
+            pad = idx[-1:].expand(wide - idx.numel())
+            torch.index_select(self.h, 1, torch.cat([idx, pad]), out=kept.as_strided((kept.shape[0], wide), (wide, 1)))
             self.arena.give(self.h)
             self.h = kept

@@ -379,6 +379,63 @@ def test_int8_rows_of_g_match_the_reference(monkeypatch):
         assert torch.equal(net.gram_rows(j), net.V[j] @ net.V.T)
 
 
+def _int8_field_changes(monkeypatch, **costs):
+    """Force the int8 field changes (thresholds lowered) and record each: (probes, patterns moved by floats)."""
+    from hopfield_lab import fields
+
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    calls = []
+    change = fields.Network.add_field_change
+    monkeypatch.setattr(fields, "INT8_FIELD_MIN_WORK", 0)
+    for name, value in costs.items():
+        monkeypatch.setattr(fields, name, value)
+    monkeypatch.setattr(fields.Network, "add_field_change",
+                        lambda self, h, dm, big: calls.append((h.shape[1], big.numel())) or change(self, h, dm, big))
+    return calls
+
+
+@pytest.mark.parametrize("lam,mode", [(0.0, dict(tie="random")), (0.0, dict(tie="keep")), (1.0, dict(tie="random")),
+                                      (2.0, dict(tie="keep")), (0.0, dict(temperature=0.1))])
+def test_int8_field_changes_match_the_reference(lam, mode, monkeypatch):
+    # fields updated by V dm in int8 (fields.Network.add_field_change) from the smallest products on; at T > 0
+    # (many flips every step) preferred whatever the cost
+    calls = _int8_field_changes(monkeypatch, **(dict(INT8_FIELD_COST=-1.0) if "temperature" in mode else {}))
+    fast, ref = both(400, 48, m0=0.7, steps=25, lam=lam, update="sync", **mode)
+    assert calls, "the int8 field change must be taken"
+    assert_identical(fast, ref)
+
+
+def test_int8_field_changes_after_probes_were_dropped_match_the_reference(monkeypatch):
+    # always preferred here: the fields kept for fewer probes (rows still 16 columns apart) take the path too
+    calls = _int8_field_changes(monkeypatch, INT8_FIELD_COST=-1.0)
+    fast, ref = both(400, 48, m0=0.7, steps=25, lam=0.0, update="sync", tie="random")
+    assert len({P for P, _ in calls}) >= 3, "the case must drop probes between int8 field changes"
+    assert_identical(fast, ref)
+
+
+def test_int8_field_changes_with_patterns_beyond_a_byte_match_the_reference(monkeypatch):
+    # a byte taken as 3 here, and the int8 path always preferred: most steps move some patterns by more,
+    # whose part then goes through the float product
+    calls = _int8_field_changes(monkeypatch, INT8_STEP=3, INT8_FIELD_COST=-1.0)
+    fast, ref = both(400, 48, m0=0.7, steps=25, lam=0.0, update="sync", tie="random")
+    assert any(0 < big < 48 for _, big in calls), "the case must have patterns on both paths"
+    assert_identical(fast, ref)
+
+
+def test_mutation_int8_field_change_without_the_patterns_beyond_a_byte_is_caught(monkeypatch):
+    from hopfield_lab import fields
+
+    change = fields.Network.add_field_change
+    calls = _int8_field_changes(monkeypatch, INT8_STEP=3, INT8_FIELD_COST=-1.0)
+    monkeypatch.setattr(fields.Network, "add_field_change",  # their part left out
+                        lambda self, h, dm, big: calls.append(1) or change(self, h, dm.index_fill(0, big, 0), big[:0]))
+    fast, ref = both(400, 48, m0=0.7, steps=25, lam=0.0, update="sync", tie="random")
+    assert calls
+    with pytest.raises(AssertionError):
+        assert_identical(fast, ref)
+
+
 def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch):
     from hopfield_lab import fields
 
@@ -406,8 +463,13 @@ def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatc
     monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: overlaps(rows, S).index_put_((torch.tensor([5]),
                                                                       torch.tensor([3])), torch.tensor(1.0), accumulate=True))
     assert fields.int8_products() is False
-    monkeypatch.setattr(fields, "_INT8", None)
     monkeypatch.setattr(fields, "_int8_overlaps", overlaps)
+    monkeypatch.setattr(fields, "_INT8", None)  # a field change whose bytes wrap around beyond 100
+    add = fields._int8_add_product
+    monkeypatch.setattr(fields, "_int8_add_product", lambda rows, dm, out: add(rows, (dm + 100) % 200 - 100, out))
+    assert fields.int8_products() is False
+    monkeypatch.setattr(fields, "_int8_add_product", add)
+    monkeypatch.setattr(fields, "_INT8", None)
     assert fields.int8_products() is True
     monkeypatch.setattr(fields, "_INT8", True)
     monkeypatch.setattr(fields, "INT8", False)
