@@ -13,9 +13,13 @@ field of neuron k is H_k plus the moves of the guessed changes before k: one sma
 with the part of G above its diagonal, for all probes at once. Decide again from those
 fields: up to the first position where the decision differs from the guess, the guess was
 right (each field used only right guesses before it), so everything up to and including
-that position is decided, exactly. Apply those flips (one product with G), and repeat from
-there with the new decisions as the next guess, for the probes not finished. Python
-iterations per chunk ~ the wrong guesses of the worst probe, not B or its number of flips.
+that position is decided, exactly. Apply those flips and repeat from there with the new
+decisions as the next guess, for the probes not finished: the fields follow the difference
+between the changes now made or guessed and those they assumed, one product with the
+triangle of G per round, over the positions not yet decided by every probe (measured,
+Glauber at N = 2000, 100 probes: 26 -> 19 ms a sweep, against a product with the triangle
+and one with all of G a round, over the whole chunk). Python iterations per chunk ~ the
+wrong guesses of the worst probe, not B or its number of flips.
 
 Exact: the same order, the same counter-based draws (:mod:`hopfield_lab.rng`), the same
 integer fields (every G entry and every field is an integer, exact in the run's arithmetic),
@@ -60,49 +64,55 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied,
     Vr = net.V[rows]
     s = S[rows].T.contiguous()      # the chunk's states, updated as decisions are made
     before = s.clone()
-    H = m.T @ Vr.T                  # (P, B): the fields from the current states; a neuron's own state
+    h = m.T @ Vr.T                  # (P, B): the fields from the current states; a neuron's own state
     if net.c:                       # does not change before it decides, so its self-term is added once
-        H.add_(s, alpha=net.c)
+        h.add_(s, alpha=net.c)
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
     start = torch.zeros_like(live)  # their first undecided position
-    G = Gu = None                   # the Gram block, and its part above the diagonal (j < k), when needed
+    Gu = None                       # the part of the Gram block above its diagonal (j < k), when needed
 
-    def decisions(h, sL):
-        return decide(h.T, sL.T, rows, probes[live], step, net.n, temperature, tie, seed,
-                      u=None if u is None else u[live].T)[0].T
+    def decisions(h, sL, a):        # of the positions from a on
+        return decide(h.T, sL.T, rows[a:], probes[live], step, net.n, temperature, tie, seed,
+                      u=None if u is None else u[live, a:].T)[0].T
 
-    def gram():
-        G = Vr @ Vr.T
-        return G, torch.triu(G, diagonal=1)
+    def move(h, changes, a):        # h[:, a:] += the fields' moves by state changes (0, +/-2) at positions a on
+        nonlocal Gu
+        if Gu is None:
+            Gu = torch.triu(Vr @ Vr.T, diagonal=1)
+        h[:, a:].addmm_(changes, Gu[a:, a:])
 
     sL = s
-    guess = decisions(H, s) != s  # the changes if nothing moved before them
+    guess = decisions(h, s, 0) != s  # the changes if nothing moved before them
+    if bool(guess.any()):  # h: the fields if exactly the guessed changes happen, in order
+        move(h, guess.to(dtype).mul_(s).mul_(-2), 0)
     while True:
-        pending = position >= start[:, None]
-        guess &= pending
-        h = H[live]
-        if bool(guess.any()):  # the fields if exactly the guessed changes happen, in order
-            if G is None:
-                G, Gu = gram()
-            h.addmm_(torch.where(guess, -2 * sL, 0), Gu)
-        D = decisions(h, sL)
-        actual = D != sL
-        stop = _decided_until(pending, actual, guess)
-        decided = pending & (position < stop[:, None])
+        a = int(start.min())        # every live probe has decided the positions before a
+        pending = position[:, a:] >= start[:, None]
+        D = decisions(h[:, a:], sL[:, a:], a)
+        actual = D != sL[:, a:]
+        g = guess[:, a:] & pending
+        stop = _decided_until(pending, actual, g) + a
+        decided = pending & (position[:, a:] < stop[:, None])
         if temperature == 0 and tie == "random":  # a coin decided some neuron of the decided range?
-            tied[live] |= ((h == 0) & decided).any(1)
+            tied[live] |= ((h[:, a:] == 0) & decided).any(1)
         flips = decided & actual
-        if bool(flips.any()):
-            if G is None:
-                G, Gu = gram()
-            H.index_add_(0, live, torch.where(flips, D - sL, 0).to(dtype) @ G)  # the flips move the fields
-            s.index_copy_(0, live, torch.where(flips, D, sL))
         going = (stop < B).nonzero().squeeze(1)
+        # the next guess: the decisions after the decided range; the fields follow the difference
+        # between the changes now made or guessed and those they assumed, each a move of -2 sL (integers)
+        nxt = actual & pending & ~decided
+        diff = (flips.to(dtype) + nxt.to(dtype) - g.to(dtype)).mul_(sL[:, a:]).mul_(-2) if going.numel() else None
+        if bool(flips.any()):
+            sL = sL.clone()
+            sL[:, a:] = torch.where(flips, D, sL[:, a:])
+            s.index_copy_(0, live, sL)
         if not going.numel():
             break
-        live, start, guess = live[going], stop[going], (actual & ~decided)[going]
-        sL = s[live]
+        live, start, sL, h, diff = live[going], stop[going], sL[going], h[going], diff[going]
+        guess = torch.zeros(going.numel(), B, dtype=torch.bool, device=S.device)
+        guess[:, a:] = nxt[going]
+        if bool(diff.any()):
+            move(h, diff, a)
     delta = s - before
     moved = (delta != 0).any(1)
     if bool(moved.any()):
