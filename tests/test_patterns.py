@@ -40,3 +40,24 @@ def test_flip_bits_and_digits():
 def test_corrupt_rejects_bad_m0(m0):
     with pytest.raises(ValueError, match=r"m0=.*allowed: m0 in \[-1.0, 1.0\]"):
         corrupt(torch.ones(10, 2), m0)
+
+
+def test_corrupt_flips_the_smallest_keys_ties_included(monkeypatch):
+    # corrupt takes the d smallest of N keys per column with an unsorted top-k: the set must be the one a
+    # sorted selection gives, also when keys tie at the boundary (here keys take 50 values: ties everywhere)
+    import torch
+
+    from hopfield_lab import patterns
+
+    rand = torch.rand
+    monkeypatch.setattr(torch, "rand", lambda *a, **k: (rand(*a, **k) * 50).floor())
+    V = patterns.random_patterns(3000, 40, seed=1)
+    got = patterns.corrupt(V, 0.6, seed=2)
+    keys = (rand(40, 3000, generator=patterns.generator_for(2, "cpu", "flips")) * 50).floor()
+    d = patterns.n_flips(3000, 0.6)
+    assert int((keys.sort(1).values[:, d - 1] == keys.sort(1).values[:, d]).sum()) > 30, "the case must tie at d"
+    flipped = (got != V).T
+    assert torch.equal(flipped.sum(1), torch.full((40,), d))
+    expected = torch.zeros_like(flipped)
+    expected.scatter_(1, keys.topk(d, dim=1, largest=False, sorted=True).indices, True)
+    assert torch.equal(flipped, expected)
