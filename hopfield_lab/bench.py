@@ -124,24 +124,28 @@ IDEAS = (  # (label, switches): each row adds one idea of the engine to the one 
      dict(drop_two_cycles=False, sparse_overlaps=False, incremental=False)),
     ("+ 2-cycles dropped (their future is known)", dict(drop_two_cycles=True, sparse_overlaps=False, incremental=False)),
     ("+ overlaps updated from the flipped bits only", dict(drop_two_cycles=True, sparse_overlaps=True, incremental=False)),
-    ("+ fields updated from cached columns of G (the engine)",
-     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True)),
+    ("+ fields updated from cached columns of G",
+     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=False)),
+    ("+ fields updated by the overlaps' change in bytes (the engine)",
+     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=True)),
 )
 
 
 @contextlib.contextmanager
-def switches(drop_two_cycles: bool = True, sparse_overlaps: bool = True, incremental: bool = True):
+def switches(drop_two_cycles: bool = True, sparse_overlaps: bool = True, incremental: bool = True,
+             int8_fields: bool = True):
     """Run the engine with some of its ideas switched off (for measuring what each buys); restored after."""
     from . import dynamics, fields, parallel
 
-    saved = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL
+    saved = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS
     dynamics.DROP_TWO_CYCLES = drop_two_cycles
     fields.SPARSE_UPDATE_MAX = saved[1] if sparse_overlaps else -1.0  # -1: always the full product
     parallel.INCREMENTAL = incremental
+    parallel.INT8_FIELDS = int8_fields
     try:
         yield
     finally:
-        dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL = saved
+        dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS = saved
 
 
 def ideas(n: int, device=None, seed: int = 0, dense: Row | None = None) -> list[dict]:
