@@ -124,8 +124,9 @@ class ParallelStep:
     def __init__(self, net: Network, rule: dict, arena: Arena, steps: int = 1):
         self.net, self.rule, self.arena = net, rule, arena
         self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
-        incremental = INCREMENTAL and rule["update"] == "sync"  # even-odd recomputes its memory units by definition
-        self.cache = ColumnCache(net, net.p) if incremental else None
+        sync = rule["update"] == "sync"  # even-odd recomputes its memory units by definition
+        self.cache = ColumnCache(net, net.p) if INCREMENTAL and sync else None
+        self.by_change = INT8_FIELDS and sync  # fields updated by the overlaps' change where cheaper
         self.steps = steps
         self.last_hit, self.last_P = None, 0  # the neurons flipped in the last step, and its probes
         self._big = None  # the patterns whose change exceeds a byte, for an int8 field change
@@ -179,9 +180,15 @@ class ParallelStep:
         """Update N h to N h(t+1) in place where that is cheaper than the product, else let it go:
         by the kept rows of G of the flipped neurons, or by the change of the overlaps (int8)."""
         net, P = self.net, counts.numel()
-        if self.cache is not None and j.numel() and P:
-            dm = m_new - m
-            by_change = self._change_cost(m, dm)
+        updating = self.cache is not None or self.by_change
+        if not (updating and j.numel() and P):
+            if j.numel() or not updating:  # with no flips the fields stay as they are
+                self._forget_fields()
+            return
+        dm = m_new - m
+        by_change = self._change_cost(m, dm) if self.by_change else float("inf")
+        by_rows = False
+        if self.cache is not None:
             alternative = min(P, by_change)  # what the next step costs without the kept rows
             hit = torch.bincount(j, minlength=net.n) > 0
             U = hit.nonzero().squeeze(1)
@@ -191,25 +198,23 @@ class ParallelStep:
             exact = net.exact(m, extra=2 * net.p * int(counts.max()))  # h(t) + the flips' moves, partial sums
             payback = self._payback(hit, U.numel(), P, alternative - apply, t)
             self.last_hit, self.last_P = hit, P
-            if fits and exact and cost < alternative + payback:
-                self.cache.add_flips(self.h, j, c, d, t)
-            elif by_change < P:
-                net.add_field_change(self.h, dm, self._big)
-            else:
-                self._forget_fields()
-                return
-            if net.c:
-                self.h.index_put_((j, c), d * net.c, accumulate=True)
-            return
-        if j.numel() or self.cache is None:
+            by_rows = fits and exact and cost < alternative + payback
+        if by_rows:
+            self.cache.add_flips(self.h, j, c, d, t)
+        elif by_change < P:
+            net.add_field_change(self.h, dm, self._big)
+        else:
             self._forget_fields()
+            return
+        if net.c:
+            self.h.index_put_((j, c), d * net.c, accumulate=True)
 
     def _change_cost(self, m, dm) -> float:
         """Field columns' worth of work to add V dm to the fields (:meth:`Network.add_field_change`):
         infinite where that path is not open (no int8 products, fields without aligned rows, a
         partial sum that could reach the exact-integer limit)."""
         net, P = self.net, self.h.shape[1]
-        change = net.int8_field_change(dm) if INT8_FIELDS else None
+        change = net.int8_field_change(dm)
         if change is None or self.h.stride() != (fields._aligned(P), 1):
             return float("inf")
         self._big, size = change  # the patterns whose change exceeds a byte; the largest sum of |dm|

@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from hopfield_lab.__main__ import main
@@ -61,14 +62,15 @@ def test_the_benchmark_script_runs_the_same_driver():
 def test_what_each_idea_buys_is_measured_on_the_same_dynamics(capsys):
     from hopfield_lab import bench, dynamics, fields, parallel
 
-    before = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL
+    before = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS
     rows = bench.ideas(1000)
     assert len(rows) == 1 + len(bench.IDEAS) and rows[0]["speed-up"] == 1.0
     assert len({round(r["mean_final_overlap"], 12) for r in rows}) == 1  # every variant computes the same run
     assert all(r["seconds"] > 0 for r in rows) and "engine" in rows[-1]["idea"]
-    assert (dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL) == before  # switches restored
+    assert (dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL,
+            parallel.INT8_FIELDS) == before  # switches restored
     assert main(["bench", "--sizes", "300", "--dense-max", "300", "--ideas", "300"]) == 0
-    assert sum(line.startswith("| ") and "x |" in line for line in capsys.readouterr().out.splitlines()) == 5
+    assert sum(line.startswith("| ") and "x |" in line for line in capsys.readouterr().out.splitlines()) == len(rows)
 
 
 def test_the_idea_switches_really_switch(monkeypatch):
@@ -80,3 +82,26 @@ def test_the_idea_switches_really_switch(monkeypatch):
     off = dynamics.simulate(1000, 0.12, seed=0)
     assert on.two_cycle.any() and not off.two_cycle.any()
     assert torch.equal(on.overlaps, off.overlaps)
+
+
+def test_the_int8_field_switch_really_switches(monkeypatch):
+    # the switch of the ideas table turns the int8 field changes off (and only them); same overlaps
+    from hopfield_lab import bench, fields
+
+    if not fields.int8_products():
+        pytest.skip("no exact int8 products on this machine")
+    calls = []
+    change = fields.Network.add_field_change
+    monkeypatch.setattr(fields.Network, "add_field_change", lambda *a: calls.append(1) or change(*a))
+    on = dynamics_run()
+    taken = len(calls)
+    with bench.switches(int8_fields=False):
+        off = dynamics_run()
+    assert taken > 0 and len(calls) == taken
+    assert torch.equal(on.overlaps, off.overlaps)
+
+
+def dynamics_run():
+    from hopfield_lab import dynamics
+
+    return dynamics.simulate(3000, 0.12, seed=0)
