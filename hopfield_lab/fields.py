@@ -143,7 +143,7 @@ class Network:
         change adds to a partial sum of N h at most). None where not: not a CPU, not float32, too
         small a product, int8 products not exact here."""
         if self.n * self.p * dm.shape[1] < INT8_FIELD_MIN_WORK or self.dtype != torch.float32 or \
-                self.device.type != "cpu" or not int8_products():
+                self.device.type != "cpu" or not int8_field_changes():
             return None
         size = dm.abs()
         return (size > INT8_STEP).any(1).nonzero().squeeze(1), float(size.sum(0).max())
@@ -201,34 +201,52 @@ class Network:
 def int8_products() -> bool:
     """Can this process multiply +/-1 matrices exactly with oneDNN's int8 products (x86 CPUs)?
     Checked once, on a case with every sign pattern, against the float product."""
-    global _INT8
+    return _checked("products", _check_products)
+
+
+def int8_field_changes() -> bool:
+    """Can this process also add int8 products of +/-1 rows and byte-sized changes into float32
+    fields exactly (:meth:`Network.add_field_change`, oneDNN's "sum" post-op)? Checked once, with
+    the largest byte pairs, against the float product; without it the overlaps keep their int8
+    products."""
+    return int8_products() and _checked("field changes", _check_field_changes)
+
+
+_INT8: dict[str, bool] = {}  # the answers of int8_products and int8_field_changes, once checked
+
+
+def _checked(name: str, check) -> bool:
     if not INT8:
         return False
-    if _INT8 is None:
+    if name not in _INT8:
         try:
-            gen = torch.Generator().manual_seed(0)
-            # long sums (K = 5003: several of the kernels' blocks), odd shapes
-            V = torch.randint(0, 2, (5003, 37), generator=gen).float().mul_(2).sub_(1)
-            S = torch.randint(0, 2, (5003, 21), generator=gen).float().mul_(2).sub_(1)
-            V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
-            rows = _int8_rows(V[:301])
-            packed = _int8_weights(V, 301)
-            # a field change: changes up to a byte in size against rows of all +1 and all -1 (the largest pairs)
-            A = V[:301].clone()
-            A[0], A[1] = 1.0, -1.0
-            dm = torch.randint(-INT8_STEP, INT8_STEP + 1, (37, 21), generator=gen).float()
-            dm[:, 0], dm[:, 1] = INT8_STEP, -INT8_STEP
-            h = torch.randint(-2**20, 2**20, (301, 32), generator=gen).float()
-            expected = h[:, :21] + A @ dm
-            _int8_add_product(_int8_rows(A), dm, h)
-            _INT8 = torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
-                torch.equal(_int8_product(rows, packed, 5003), V[:301] @ V.T) and torch.equal(h[:, :21], expected)
+            _INT8[name] = bool(check())
         except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
-            _INT8 = False
-    return _INT8
+            _INT8[name] = False
+    return _INT8[name]
 
 
-_INT8 = None  # the answer of int8_products, once checked
+def _check_products() -> bool:
+    gen = torch.Generator().manual_seed(0)
+    # long sums (K = 5003: several of the kernels' blocks), odd shapes
+    V = torch.randint(0, 2, (5003, 37), generator=gen).float().mul_(2).sub_(1)
+    S = torch.randint(0, 2, (5003, 21), generator=gen).float().mul_(2).sub_(1)
+    V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
+    return torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
+        torch.equal(_int8_product(_int8_rows(V[:301]), _int8_weights(V, 301), 5003), V[:301] @ V.T)
+
+
+def _check_field_changes() -> bool:
+    gen = torch.Generator().manual_seed(1)
+    # changes up to a byte in size against rows of all +1 and all -1 (the largest pairs), long rows
+    A = torch.randint(0, 2, (301, 1037), generator=gen).float().mul_(2).sub_(1)
+    A[0], A[1] = 1.0, -1.0
+    dm = torch.randint(-INT8_STEP, INT8_STEP + 1, (1037, 21), generator=gen).float()
+    dm[:, 0], dm[:, 1] = INT8_STEP, -INT8_STEP
+    h = torch.randint(-2**20, 2**20, (301, 32), generator=gen).float()
+    expected = h[:, :21] + A @ dm
+    _int8_add_product(_int8_rows(A), dm, h)
+    return torch.equal(h[:, :21], expected)
 
 
 def _int8_rows(A: torch.Tensor) -> torch.Tensor:

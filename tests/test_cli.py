@@ -88,8 +88,8 @@ def test_the_int8_field_switch_really_switches(monkeypatch):
     # the switch of the ideas table turns the int8 field changes off (and only them); same overlaps
     from hopfield_lab import bench, fields
 
-    if not fields.int8_products():
-        pytest.skip("no exact int8 products on this machine")
+    if not fields.int8_field_changes():
+        pytest.skip("no exact int8 field changes on this machine")
     calls = []
     change = fields.Network.add_field_change
     monkeypatch.setattr(fields.Network, "add_field_change", lambda *a: calls.append(1) or change(*a))

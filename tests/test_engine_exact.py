@@ -383,8 +383,8 @@ def _int8_field_changes(monkeypatch, **costs):
     """Force the int8 field changes (thresholds lowered) and record each: (probes, patterns moved by floats)."""
     from hopfield_lab import fields
 
-    if not fields.int8_products():
-        pytest.skip("no exact int8 products on this machine")
+    if not fields.int8_field_changes():
+        pytest.skip("no exact int8 field changes on this machine")
     calls = []
     change = fields.Network.add_field_change
     monkeypatch.setattr(fields, "INT8_FIELD_MIN_WORK", 0)
@@ -451,29 +451,31 @@ def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch)
 def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatch):
     from hopfield_lab import fields
 
-    if not fields.int8_products():
+    if not fields.int8_field_changes():
         pytest.skip("no exact int8 products on this machine")
     product = fields._int8_product
-    monkeypatch.setattr(fields, "_INT8", None)  # check again, with a product that is off by one
+    monkeypatch.setattr(fields, "_INT8", {})  # check again, with a product that is off by one
     monkeypatch.setattr(fields, "_int8_product", lambda *a: product(*a) + 1)
-    assert fields.int8_products() is False
-    monkeypatch.setattr(fields, "_INT8", None)  # rows of G right, overlaps off by one at one entry
+    assert fields.int8_products() is False and fields.int8_field_changes() is False
+    monkeypatch.setattr(fields, "_INT8", {})  # rows of G right, overlaps off by one at one entry
     overlaps = fields._int8_overlaps
     monkeypatch.setattr(fields, "_int8_product", product)
     monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: overlaps(rows, S).index_put_((torch.tensor([5]),
                                                                       torch.tensor([3])), torch.tensor(1.0), accumulate=True))
     assert fields.int8_products() is False
     monkeypatch.setattr(fields, "_int8_overlaps", overlaps)
-    monkeypatch.setattr(fields, "_INT8", None)  # a field change whose bytes wrap around beyond 100
+    monkeypatch.setattr(fields, "_INT8", {})  # a field change whose bytes wrap around beyond 100: only it refused
     add = fields._int8_add_product
     monkeypatch.setattr(fields, "_int8_add_product", lambda rows, dm, out: add(rows, (dm + 100) % 200 - 100, out))
-    assert fields.int8_products() is False
+    assert fields.int8_field_changes() is False and fields.int8_products() is True
+    monkeypatch.setattr(fields, "_INT8", {})  # a field change the CPU's library cannot make: only it refused
+    monkeypatch.setattr(fields, "_int8_add_product", lambda *a: (_ for _ in ()).throw(NotImplementedError("no sum")))
+    assert fields.int8_field_changes() is False and fields.int8_products() is True
     monkeypatch.setattr(fields, "_int8_add_product", add)
-    monkeypatch.setattr(fields, "_INT8", None)
-    assert fields.int8_products() is True
-    monkeypatch.setattr(fields, "_INT8", True)
+    monkeypatch.setattr(fields, "_INT8", {})
+    assert fields.int8_products() is True and fields.int8_field_changes() is True
     monkeypatch.setattr(fields, "INT8", False)
-    assert fields.int8_products() is False
+    assert fields.int8_products() is False and fields.int8_field_changes() is False
 
 
 def test_the_exactness_bound_is_recomputed_when_m_changes():
