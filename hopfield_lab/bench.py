@@ -120,11 +120,13 @@ def markdown_table(rows: list[Row]) -> str:
 
 
 IDEAS = (  # (label, switches): each row adds one idea of the engine to the one before
-    ("fields as two N x p products (exact float32), fixed points dropped",
-     dict(drop_two_cycles=False, sparse_overlaps=False, incremental=False)),
-    ("+ 2-cycles dropped (their future is known)", dict(drop_two_cycles=True, sparse_overlaps=False, incremental=False)),
-    ("+ overlaps updated from the flipped bits only", dict(drop_two_cycles=True, sparse_overlaps=True, incremental=False)),
-    ("+ fields updated from cached columns of G",
+    ("fields as two N x p products (exact integers), fixed points dropped",
+     dict(drop_two_cycles=False, sparse_overlaps=False, incremental=False, int8_fields=False)),
+    ("+ 2-cycles dropped (their future is known)",
+     dict(drop_two_cycles=True, sparse_overlaps=False, incremental=False, int8_fields=False)),
+    ("+ overlaps updated from the flipped bits only",
+     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=False, int8_fields=False)),
+    ("+ fields updated from cached columns of xi xi^T",
      dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=False)),
     ("+ fields updated by the overlaps' change in bytes (the engine)",
      dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=True)),

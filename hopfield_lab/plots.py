@@ -33,7 +33,8 @@ def timing(sizes_by_label: Mapping[str, Sequence[float]], seconds_by_label: Mapp
            ax=None, guide_power: float | None = 3.0, fit_last: int = 3, title: str = "Time vs problem size",
            xlabel: str = "size n") -> plt.Axes:
     """Log-log plot of seconds vs size, one line per label, with the slope fitted to the
-    ``fit_last`` largest sizes in the legend and an n^guide_power guide line."""
+    ``fit_last`` largest sizes in the legend and an n^guide_power guide line (through the first
+    line's largest point; named with the x-axis label's last word when that is one letter)."""
     ax = _axes(ax)
     for i, (label, seconds) in enumerate(seconds_by_label.items()):
         sizes = np.asarray(sizes_by_label[label], dtype=float)
@@ -44,7 +45,9 @@ def timing(sizes_by_label: Mapping[str, Sequence[float]], seconds_by_label: Mapp
         label, seconds = next(iter(seconds_by_label.items()))
         sizes = np.asarray(sizes_by_label[label], dtype=float)
         guide = seconds[-1] * (sizes / sizes[-1]) ** guide_power
-        ax.loglog(sizes, guide, "--", color="grey", label=f"$\\propto n^{{{guide_power:g}}}$")
+        last = xlabel.split()[-1] if xlabel.split() else "n"
+        symbol = last if len(last) == 1 else "n"  # the size's letter, as the x-axis names it ("neurons N")
+        ax.loglog(sizes, guide, "--", color="grey", label=f"$\\propto {symbol}^{{{guide_power:g}}}$")
     ax.set(xlabel=xlabel, ylabel="time (s)", title=title)
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.3)

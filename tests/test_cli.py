@@ -105,3 +105,12 @@ def dynamics_run():
     from hopfield_lab import dynamics
 
     return dynamics.simulate(3000, 0.12, seed=0)
+
+
+def test_the_ideas_table_adds_one_idea_per_row():
+    # each row switches on exactly one more idea than the row before, and the last row is the engine
+    from hopfield_lab import bench
+
+    rows = [on for _, on in bench.IDEAS]
+    assert all(sum(a[k] != b[k] for k in a) == 1 and all(b[k] >= a[k] for k in a) for a, b in zip(rows, rows[1:]))
+    assert all(rows[-1].values()) and set(rows[0]) == set(bench.switches.__wrapped__.__code__.co_varnames[:4])

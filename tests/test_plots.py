@@ -60,6 +60,9 @@ def test_timing_fits_the_slope_and_draws_the_guide():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "x (slope 3.00)" and len(ax.lines) == 2
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert labels[1] == "$\\propto n^{3}$"  # the guide names the size as the x-axis does
+    ax = plots.timing({"x": n}, {"x": 1e-9 * n ** 3}, xlabel="neurons N")
+    assert [t.get_text() for t in ax.get_legend().get_texts()][1] == "$\\propto N^{3}$"
 
 
 def test_phase_map_and_patterns():
