@@ -44,7 +44,9 @@ INT8_MIN_WORK = 2**30  # multiply-adds from which the int8 product is faster (me
 # at N = 4000-32000, p = 0.12 N, 30-3840 probes)
 INT8_FIELD_MIN_WORK = 2**27
 INT8_FIELD_COST = 0.6
-INT8_STEP = 127  # the largest change of an overlap an int8 field change takes in one byte (see add_field_change)
+# the largest change of an overlap an int8 field change takes in one byte: changes are even (a flip moves an
+# overlap by +/-2), so half of one, at most 127, is the byte (see add_field_change)
+INT8_STEP = 254
 
 
 def full_precision_float32() -> bool:
@@ -146,18 +148,21 @@ class Network:
                 self.device.type != "cpu" or not int8_field_changes():
             return None
         size = dm.abs()
-        return (size > INT8_STEP).any(1).nonzero().squeeze(1), float(size.sum(0).max())
+        # an odd change cannot occur (every overlap has the parity of N); one would go through floats
+        big = ((size > INT8_STEP) | (dm.remainder(2) != 0)).any(1)
+        return big.nonzero().squeeze(1), float(size.sum(0).max())
 
     def add_field_change(self, h: torch.Tensor, dm: torch.Tensor, big: torch.Tensor) -> None:
         """N h += V dm, in place: the fields follow a change ``dm`` of the overlaps.
 
         *Optimisation (int8 field changes):* after the first steps of a run, an overlap moves by
-        twice its probe's flips at most (tens), so dm fits in a byte: V dm is then one int8
-        product (oneDNN; V as unsigned bytes 127 / 129, dm as signed bytes, pairs of products at
-        most 2 * 129 * 127 < 2**15, so the CPUs without VNNI, which add pairs in int16, cannot
-        saturate), added into h by the product itself (its "sum" post-op): 0.55x the time of
+        twice its probe's flips at most (tens), and always by an even number, so dm / 2 fits in a
+        byte: V dm is then one int8 product, times 2 (oneDNN; V as unsigned bytes 127 / 129, dm / 2
+        as signed bytes, pairs of products at most 2 * 129 * 127 < 2**15, so the CPUs without
+        VNNI, which add pairs in int16, cannot saturate), added into h by the product itself (its
+        "sum" post-op): 0.55x the time of
         the float product V m(t+1) at N = 8000-32000 (measured). The patterns ``big`` whose change exceeds a
-        byte (the probes' own pattern in the second step) go through a float product.
+        byte (at N = 32000, the probes' own patterns in the second step) go through a float product.
         Exact when every partial sum of N h(t) plus the sums of V dm stays below 2**24 (the
         caller checks the bound): integers throughout, int32 sums in the int8 product.
         ``h``: (N, P) with rows 16 columns apart (:meth:`Arena.take` with ``aligned=True``)."""
@@ -241,7 +246,7 @@ def _check_field_changes() -> bool:
     # changes up to a byte in size against rows of all +1 and all -1 (the largest pairs), long rows
     A = torch.randint(0, 2, (301, 1037), generator=gen).float().mul_(2).sub_(1)
     A[0], A[1] = 1.0, -1.0
-    dm = torch.randint(-INT8_STEP, INT8_STEP + 1, (1037, 21), generator=gen).float()
+    dm = torch.randint(-(INT8_STEP // 2), INT8_STEP // 2 + 1, (1037, 21), generator=gen).float().mul_(2)
     dm[:, 0], dm[:, 1] = INT8_STEP, -INT8_STEP
     h = torch.randint(-2**20, 2**20, (301, 32), generator=gen).float()
     expected = h[:, :21] + A @ dm
@@ -268,10 +273,10 @@ def _int8_weights(W: torch.Tensor, rows: int) -> torch.Tensor:
 
 
 def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int,
-                  add_to: torch.Tensor | None = None) -> torch.Tensor:
-    """(rows - 128) W^T in float32, W: ``cols`` rows of bytes packed by oneDNN; ``add_to``: added
-    into that contiguous float32 array (rows x cols) instead of a new one."""
-    ones = torch.ones(cols, dtype=torch.float32, device=rows.device)
+                  add_to: torch.Tensor | None = None, scale: float = 1.0) -> torch.Tensor:
+    """(rows - 128) W^T in float32 (times ``scale``), W: ``cols`` rows of bytes packed by oneDNN;
+    ``add_to``: added into that contiguous float32 array (rows x cols) instead of a new one."""
+    ones = torch.full((cols,), scale, dtype=torch.float32, device=rows.device)
     zeros = torch.zeros(cols, dtype=torch.int64, device=rows.device)
     if add_to is None:
         return torch.ops.onednn.qlinear_pointwise(rows, 1.0, 128, weights, ones, zeros, None, 1.0, 0, torch.float32,
@@ -284,13 +289,13 @@ def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int,
 
 
 def _int8_add_product(rows: torch.Tensor, dm: torch.Tensor, out: torch.Tensor) -> None:
-    """out[:, :P] += (rows - 128) dm, in place: ``rows`` (n, K) unsigned bytes, ``dm`` (K, P) integers
-    of at most INT8_STEP in size, ``out`` (n, P rounded up to a multiple of 16) contiguous float32
-    (its extra columns get zeros added)."""
+    """out[:, :P] += (rows - 128) dm, in place: ``rows`` (n, K) unsigned bytes, ``dm`` (K, P) even
+    integers of at most INT8_STEP in size (dm / 2 in bytes, the product scaled by 2), ``out`` (n, P
+    rounded up to a multiple of 16) contiguous float32 (its extra columns get zeros added)."""
     weights = torch.zeros(out.shape[1], dm.shape[0], dtype=torch.int8, device=dm.device)
-    weights[: dm.shape[1]] = dm.T
+    weights[: dm.shape[1]] = dm.T / 2
     packed = torch.ops.onednn.qlinear_prepack(weights, [rows.shape[0], dm.shape[0]])
-    _int8_product(rows, packed, out.shape[1], add_to=out)
+    _int8_product(rows, packed, out.shape[1], add_to=out, scale=2.0)
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,

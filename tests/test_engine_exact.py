@@ -423,6 +423,25 @@ def test_int8_field_changes_with_patterns_beyond_a_byte_match_the_reference(monk
     assert_identical(fast, ref)
 
 
+def test_int8_field_change_takes_half_the_even_change_in_a_byte(monkeypatch):
+    # overlaps move by even numbers, so changes up to 254 go through the byte (as half of them); a larger
+    # or an odd change puts its pattern on the float path, and the sum is the float product's either way
+    from hopfield_lab import fields
+
+    if not fields.int8_field_changes():
+        pytest.skip("no exact int8 field changes on this machine")
+    monkeypatch.setattr(fields, "INT8_FIELD_MIN_WORK", 0)
+    net = fields.Network(random_patterns(500, 60, seed=4), 0.0)
+    dm = 2 * torch.randint(-127, 128, (60, 21), generator=torch.Generator().manual_seed(0)).float()
+    dm[3, 0], dm[7, 5], dm[9, 2], dm[11, 1] = 254.0, -254.0, 256.0, 3.0
+    big, size = net.int8_field_change(dm)
+    assert big.tolist() == [9, 11] and size == float(dm.abs().sum(0).max())
+    h = torch.randint(-2**20, 2**20, (500, 32)).float()[:, :21]
+    expected = h + net.V @ dm
+    net.add_field_change(h, dm, big)
+    assert torch.equal(h, expected)
+
+
 def test_mutation_int8_field_change_without_the_patterns_beyond_a_byte_is_caught(monkeypatch):
     from hopfield_lab import fields
 
