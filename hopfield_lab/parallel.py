@@ -33,7 +33,8 @@ a probe < 2**24) is checked before the update is taken in float32.
 *Optimisation (fields from the overlaps' change, sync).* The same update written with the
 overlaps, N h(t+1) = N h(t) + V (m(t+1) - m(t)) + c (S(t+1) - S(t)), is one N x p product
 like the full one, but its right factor is small: after the first steps an overlap moves
-by twice its probe's flips at most, so it fits in a byte and the product is made in int8
+by twice its probe's flips at most, an even number, so half of it fits in a byte and the
+product is made in int8
 (:meth:`hopfield_lab.fields.Network.add_field_change`, ~0.55x the float product's time on
 an x86 CPU, measured). Each step takes the cheapest of the product, this update
 (``fields.INT8_FIELD_COST`` of a product per probe) and the kept rows; early in a run many
