@@ -18,6 +18,7 @@ from __future__ import annotations
 import torch
 
 from .device import timer
+from .fields import ALIGN, _aligned
 from .rng import noise_at
 from .trajectory import Trajectory
 
@@ -33,9 +34,9 @@ def coupling_matrix(patterns: torch.Tensor, lam: float = 0.0, dtype: torch.dtype
 def _padded_product(J: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
     """J @ S with S's columns padded to a multiple of 16 (see the module docstring)."""
     cols = S.shape[1]
-    if S.device.type != "cpu" or cols % 16 == 0:
+    if S.device.type != "cpu" or cols % ALIGN == 0:
         return J @ S
-    padded = torch.zeros(S.shape[0], -(-cols // 16) * 16, dtype=S.dtype, device=S.device)
+    padded = torch.zeros(S.shape[0], _aligned(cols), dtype=S.dtype, device=S.device)
     padded[:, :cols] = S
     return (J @ padded)[:, :cols]
 

@@ -160,9 +160,9 @@ class Network:
         byte: V dm is then one int8 product, times 2 (oneDNN; V as unsigned bytes 127 / 129, dm / 2
         as signed bytes, pairs of products at most 2 * 129 * 127 < 2**15, so the CPUs without
         VNNI, which add pairs in int16, cannot saturate), added into h by the product itself (its
-        "sum" post-op): 0.55x the time of
-        the float product V m(t+1) at N = 8000-32000 (measured). The patterns ``big`` whose change exceeds a
-        byte (at N = 32000, the probes' own patterns in the second step) go through a float product.
+        "sum" post-op): 0.55x the time of the float product V m(t+1) at N = 8000-32000 (measured).
+        The patterns ``big`` whose change exceeds a byte (at N = 32000, the probes' own patterns in
+        the second step) go through a float product.
         Exact when every partial sum of N h(t) plus the sums of V dm stays below 2**24 (the
         caller checks the bound): integers throughout, int32 sums in the int8 product.
         ``h``: (N, P) with rows 16 columns apart (:meth:`Arena.take` with ``aligned=True``)."""
@@ -268,7 +268,8 @@ def _int8_overlaps(rows: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
 
 
 def _int8_weights(W: torch.Tensor, rows: int) -> torch.Tensor:
-    """A +/-1 matrix W (cols x K) as oneDNN's packed int8 weights, for products with ``rows`` rows of K bytes."""
+    """A matrix W (cols x K) of integers of at most 127 in size (+/-1 here, or halved field changes) as
+    oneDNN's packed int8 weights, for products with ``rows`` rows of K bytes."""
     return torch.ops.onednn.qlinear_prepack(W.to(torch.int8).contiguous(), [rows, W.shape[1]])
 
 
@@ -294,8 +295,7 @@ def _int8_add_product(rows: torch.Tensor, dm: torch.Tensor, out: torch.Tensor) -
     rounded up to a multiple of 16) contiguous float32 (its extra columns get zeros added)."""
     weights = torch.zeros(out.shape[1], dm.shape[0], dtype=torch.int8, device=dm.device)
     weights[: dm.shape[1]] = dm.T / 2
-    packed = torch.ops.onednn.qlinear_prepack(weights, [rows.shape[0], dm.shape[0]])
-    _int8_product(rows, packed, out.shape[1], add_to=out, scale=2.0)
+    _int8_product(rows, _int8_weights(weights, rows.shape[0]), out.shape[1], add_to=out, scale=2.0)
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,

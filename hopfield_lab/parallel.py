@@ -130,7 +130,6 @@ class ParallelStep:
         self.by_change = INT8_FIELDS and sync  # fields updated by the overlaps' change where cheaper
         self.steps = steps
         self.last_hit, self.last_P = None, 0  # the neurons flipped in the last step, and its probes
-        self._big = None  # the patterns whose change exceeds a byte, for an int8 field change
         self.rows = torch.arange(net.n, device=net.device)
 
     def __call__(self, S: torch.Tensor, m: torch.Tensor, t: int, active: torch.Tensor):
@@ -187,7 +186,7 @@ class ParallelStep:
                 self._forget_fields()
             return
         dm = m_new - m
-        by_change = self._change_cost(m, dm) if self.by_change else float("inf")
+        by_change, big = self._change_cost(m, dm) if self.by_change else (float("inf"), None)
         by_rows = False
         if self.cache is not None:
             alternative = min(P, by_change)  # what the next step costs without the kept rows
@@ -203,25 +202,25 @@ class ParallelStep:
         if by_rows:
             self.cache.add_flips(self.h, j, c, d, t)
         elif by_change < P:
-            net.add_field_change(self.h, dm, self._big)
+            net.add_field_change(self.h, dm, big)
         else:
             self._forget_fields()
             return
         if net.c:
             self.h.index_put_((j, c), d * net.c, accumulate=True)
 
-    def _change_cost(self, m, dm) -> float:
-        """Field columns' worth of work to add V dm to the fields (:meth:`Network.add_field_change`):
-        infinite where that path is not open (no int8 products, fields without aligned rows, a
-        partial sum that could reach the exact-integer limit)."""
+    def _change_cost(self, m, dm) -> tuple[float, torch.Tensor | None]:
+        """Field columns' worth of work to add V dm to the fields (:meth:`Network.add_field_change`),
+        and the patterns whose change exceeds a byte; infinite where that path is not open (no int8
+        products, fields without aligned rows, a partial sum that could reach the exact-integer limit)."""
         net, P = self.net, self.h.shape[1]
         change = net.int8_field_change(dm)
         if change is None or self.h.stride() != (fields._aligned(P), 1):
-            return float("inf")
-        self._big, size = change  # the patterns whose change exceeds a byte; the largest sum of |dm|
+            return float("inf"), None
+        big, size = change  # the largest sum of |dm|: what the change adds to a partial sum
         if not net.exact(m, extra=size + 2 * abs(net.c)):  # h(t), the change's partial sums, the self-term
-            return float("inf")
-        return P * (fields.INT8_FIELD_COST + self._big.numel() / net.p)
+            return float("inf"), None
+        return P * (fields.INT8_FIELD_COST + big.numel() / net.p), big
 
     def _forget_fields(self) -> None:
         """N h(t+1) will come from the product: give its buffer back."""

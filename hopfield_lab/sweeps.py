@@ -32,9 +32,10 @@ import torch
 from .rng import noise
 from .rules import _uniform_dtype, decide
 
-# Neurons per chunk. Measured (Glauber, T = 0.3, alpha = 0.05, ms per sweep): with P = 100 probes
-# 256: 23.4, 384: 21.1, 512: 21.0; P = 200: 256: 65, 384: 68, 512: 70; P = 400: 128: 257, 256: 245,
-# 384: 251. With few probes a chunk's worst probe guesses wrong less often, so chunks can be longer.
+# Neurons per chunk. Measured with the rounds of one product (Glauber, T = 0.3, alpha = 0.05, ms per
+# sweep, best of 3): P = 100 probes 256: 26.3, 384: 19.7, 512: 20.9; P = 200: 256: 69.4, 384: 68.5,
+# 512: 69.1; P = 400: 256: 278, 384: 288, 512: 300. With few probes a chunk's worst probe guesses
+# wrong less often, so chunks can be longer.
 CHUNK = 256
 CHUNK_FEW_PROBES = 512  # for at most FEW_PROBES probes
 FEW_PROBES = 128
