@@ -9,7 +9,12 @@ energies when asked for) and the final states.
 from __future__ import annotations
 
 from .device import memory_bytes
+from .fields import INT8_FIELD_MIN_WORK, INT8_MIN_WORK
 from .rules import NOISE_CHUNK
+
+# what a process's first int8 products cost once, whatever their size: oneDNN's kernels and buffers and
+# the check of fields.int8_products / int8_field_changes (measured: 29 MiB peak resident memory)
+INT8_ONCE = 32 * 2**20
 
 # bytes per (neuron, probe) entry at a rule's peak, in units of the arithmetic's width
 # (4 for float32), plus fixed bytes per entry (bool masks, int8 finals): measured, see tests/test_memory.py
@@ -29,6 +34,8 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     if width == 4:
         need += 3 * n * p + 2 * n * P              # int8 products: V^T, V packed, V, the states as bytes, packed
         need += 3 * 4 * p * P                      # an int8 field change: the overlaps' change, its size, bytes
+        if n * p * P >= min(INT8_FIELD_MIN_WORK, INT8_MIN_WORK):
+            need += INT8_ONCE                      # products large enough to be made in int8
     if temperature > 0:
         need += 48 * min(NOISE_CHUNK, n * P)       # draws, probabilities, hashes of one chunk
         if update in ("async", "blocks"):
