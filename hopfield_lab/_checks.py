@@ -22,15 +22,26 @@ def check_range(name: str, value, low=None, high=None, *, low_open: bool = False
     is_number = isinstance(value, Integral if integer else Real) and not isinstance(value, bool)
     if not is_number:
         raise ValueError(f"{name}={value!r} is not allowed; {name} must be {kind}, {allowed}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        raise ValueError(f"{name}={_short(value)} is too large (above 1.8e308, the largest float); "
+                         f"allowed: {allowed}") from None
+    if not finite:
+        raise ValueError(f"{name}={_short(value)} is out of range; allowed: {allowed}")
     ok = True
     if low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
         ok = value <= high
     if not ok:
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
+        raise ValueError(f"{name}={_short(value)} is out of range; allowed: {allowed}")
+
+
+def _short(value) -> str:
+    """``repr(value)``, cut in the middle when longer than 40 characters (a 400-digit integer)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:18]}...{text[-18:]} ({len(text)} characters)"
 
 
 def check_choice(name: str, value, choices) -> None:
