@@ -1,8 +1,9 @@
 """The paper's plain algorithm [V20]: build the N x N matrix J, then S <- sign(J S), synchronously.
 
 This is the yardstick the benchmarks and notebook 02 time next to the engine, written as
-the paper describes it and sharing no code with the engine: J costs N^2 numbers and every
-step one N x N by N x P product; converged probes are dropped, as in [V20], but probes in
+the paper describes it and sharing no code with the engine's loop (it takes only the
+engine's reading of lam, :func:`hopfield_lab.fields.self_term`, and its padding width):
+J costs N^2 numbers and every step one N x N by N x P product; converged probes are dropped, as in [V20], but probes in
 2-cycles are stepped until ``steps``. J is kept unnormalized, N J = V V^T + (lam - 1) p I
 (dividing by N > 0 changes no sign), so its entries are integers. Ties (a field exactly 0)
 are broken by the same counter-based coins as the engine's (:mod:`hopfield_lab.rng`), so
@@ -18,16 +19,18 @@ from __future__ import annotations
 import torch
 
 from .device import timer
-from .fields import ALIGN, _aligned
+from .fields import ALIGN, _aligned, self_term
 from .rng import noise_at
 from .trajectory import Trajectory
 
 
 def coupling_matrix(patterns: torch.Tensor, lam: float = 0.0, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """N J = V V^T + (lam - 1) p I: Hebb's rule with self-coupling J_ii = lam p / N."""
+    """N J = V V^T + (lam - 1) p I: Hebb's rule with self-coupling J_ii = lam p / N. The diagonal
+    term is the engine's (:func:`hopfield_lab.fields.self_term`: an exact integer whenever lam p is
+    one, e.g. lam = 0.45, p = 200), so both read lam the same way and exact ties stay exact."""
     V = patterns.to(dtype)
     J = V @ V.T
-    J.diagonal().add_((lam - 1.0) * V.shape[1])
+    J.diagonal().add_(self_term(lam, V.shape[1]))
     return J
 
 

@@ -1,7 +1,8 @@
 """Exact fields and overlaps without the N x N matrix: the engine's arithmetic, and its optimisations.
 
 With the patterns as the columns of V (N x p, entries +/-1) and the self-coupling
-J_ii = lam p / N, the coupling matrix is J = (V V^T + c I) / N with c = (lam - 1) p, so
+J_ii = lam p / N, the coupling matrix is J = (V V^T + c I) / N with c = (lam - 1) p (an exact
+integer whenever lam p is one: :func:`self_term`), so
 
     N h = V m + c S,    m = V^T S   (the p overlaps, times N).
 
@@ -69,18 +70,37 @@ class NeedsFloat64(ArithmeticError):
     """A checked float32 product could lose exactness: the run must be made in float64."""
 
 
+SELF_TERM_RTOL = 1e-9  # lam p this close (relative) to an integer is that integer (see self_term)
+
+
+def self_term(lam: float, p: int) -> float:
+    """The self-term c = (lam - 1) p of N h = V m + c S, an exact integer whenever lam p is one.
+
+    A decimal lam such as 0.45 or 0.8 is not a binary fraction: (lam - 1.0) * p rounds to
+    -110.00000000000001 for lam = 0.45, p = 200, and a field that is exactly 0 in the model
+    (a tie) would come out as a rounding error of either sign. So lam p is computed first and,
+    within SELF_TERM_RTOL (relative) of an integer, taken as that integer; c = lam p - p then
+    is an integer too (an ``int``). Otherwise c is the float lam p - p (no field can be 0:
+    an integer plus a non-integer)."""
+    lam_p = lam * p
+    whole = round(lam_p)
+    if abs(lam_p - whole) <= SELF_TERM_RTOL * max(1.0, abs(lam_p)):
+        return int(whole) - p
+    return lam_p - p
+
+
 def float32_bound_holds(n: int, p: int, lam: float) -> bool:
     """Is every product of any run exact in float32 (|N h| <= p N + |c| < 2**24, c an integer)?"""
-    c = (lam - 1.0) * p
-    return float(c).is_integer() and p * n + abs(c) < EXACT_FLOAT32
+    c = self_term(lam, p)
+    return isinstance(c, int) and p * n + abs(c) < EXACT_FLOAT32
 
 
 def choose_dtype(n: int, p: int, lam: float, device: torch.device, checked: bool = False) -> torch.dtype:
     """float32 if every product of the run is exact in it, else float64 (see the module docstring).
     ``checked``: the run checks the bound of each field product itself, so float32 needs only
     an integer c and exact overlaps (N + |c| < 2**24)."""
-    c = (lam - 1.0) * p
-    exact = float(c).is_integer() and n + abs(c) < EXACT_FLOAT32 if checked else float32_bound_holds(n, p, lam)
+    c = self_term(lam, p)
+    exact = isinstance(c, int) and n + abs(c) < EXACT_FLOAT32 if checked else float32_bound_holds(n, p, lam)
     if exact and full_precision_float32():
         return torch.float32
     if device.type == "mps":
@@ -101,7 +121,7 @@ class Network:
         self.device = patterns.device
         self.dtype = dtype or choose_dtype(self.n, self.p, lam, self.device, checked)
         self.V = patterns.to(self.dtype)
-        self.c = (lam - 1.0) * self.p
+        self.c = self_term(lam, self.p)
         # only where the a priori bound p N + |c| < 2**24 does not already cover every product
         self.checked = checked and self.dtype == torch.float32 and not float32_bound_holds(self.n, self.p, lam)
         self._summed = (None, 0, 0.0)  # the last m whose largest column sum of |m| was needed, its version, the sum

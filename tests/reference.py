@@ -6,6 +6,8 @@ one neuron set at a time, its own tie rule, classification and records. The only
 it takes from the package is the random draws it must reproduce: the seeds of the named
 streams and the counter-based noise of hopfield_lab.rng.
 """
+from fractions import Fraction
+
 import torch
 
 from hopfield_lab.rng import noise, noise_at, stream_seed
@@ -18,13 +20,17 @@ def reference_run(patterns, probes, *, lam=0.0, steps=20, update="sync", k=None,
     P = probes.shape[1]
     targets = torch.arange(P) if targets is None else targets
     probe_ids = torch.arange(P)
-    # N J = V V^T + (lam - 1) p I; keep the integer part exact, add lam p on the diagonal
+    # N J = V V^T + (lam - 1) p I; keep the integer part exact, add lam p on the diagonal.
+    # lam is read as the simple fraction it stands for (0.45 -> 9/20), so lam p = 90 at p = 200
+    # is the integer it means, whatever the binary rounding of 0.45 * 200
     J0 = V @ V.T - p * torch.eye(N, dtype=torch.int64)  # zero diagonal
-    self_term = lam * p
+    lam_p = Fraction(lam).limit_denominator(10**6) * p
+    self_term = int(lam_p) if lam_p.denominator == 1 else float(lam_p)
 
     def fields(rows, S):
-        h = (J0[rows] @ S).to(torch.float64)
-        return h + self_term * S[rows].to(torch.float64)
+        if isinstance(self_term, int):  # integer fields: a tie is an exact 0
+            return (J0[rows] @ S + self_term * S[rows]).to(torch.float64)
+        return (J0[rows] @ S).to(torch.float64) + self_term * S[rows].to(torch.float64)
 
     order = torch.Generator().manual_seed(stream_seed(seed, "order"))
     S = probes.to(torch.int64).clone()
