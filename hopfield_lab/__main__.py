@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, MemoryError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_negative_numbers_attached(argv))
     try:
         if args.command == "simulate":
             return _simulate(args)
@@ -61,6 +61,27 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, MemoryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def _negative_numbers_attached(argv: list[str]) -> list[str]:
+    """``--lam -1e-3`` as ``--lam=-1e-3``: argparse takes "-1e-3" for an option (it knows negative
+    numbers only as -1 or -0.5), so a value after an option that starts with "-" and reads as a
+    number is attached to its option."""
+    out = []
+    for token in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and token.startswith("-") and _is_number(token):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _simulate(args) -> int:

@@ -72,12 +72,21 @@ def memory_bytes(device: torch.device | str) -> int:
     """Memory free for new tensors on ``device``, in bytes.
 
     CUDA: what the driver reports free. CPU (and MPS, which shares it): the kernel's
-    ``MemAvailable`` where /proc/meminfo exists, else total physical memory.
+    ``MemAvailable`` where /proc/meminfo exists (else total physical memory), and no more
+    than a container's memory limit allows: in Docker, Binder or Colab /proc/meminfo shows the
+    host's memory, while the container may use only its cgroup's limit
+    (:func:`cgroup_free_bytes`).
     """
     device = torch.device(device)
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
         return int(free)
+    host = _host_available()
+    limited = cgroup_free_bytes()
+    return host if limited is None else min(host, limited)
+
+
+def _host_available() -> int:
     try:
         with open("/proc/meminfo") as fh:
             for line in fh:
@@ -89,6 +98,66 @@ def memory_bytes(device: torch.device | str) -> int:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return 8 * 2**30
+
+
+CGROUP_ROOT = "/sys/fs/cgroup"  # where the cgroup file systems are mounted (tests point it at a fake tree)
+_V1_UNLIMITED = 2**60  # cgroup v1 writes "no limit" as a number near 2**63
+
+
+def cgroup_free_bytes() -> int | None:
+    """What this process's memory cgroups (v2 and v1) still allow: the smallest limit minus its
+    usage, where usage does not count the page cache the kernel can drop (``inactive_file``, as
+    ``docker stats`` does). None where no cgroup sets a limit (or none can be read).
+
+    Both the cgroup at the mount point and this process's own (from /proc/self/cgroup) are read:
+    a container sees its own cgroup at the mount point, a process on a host in a sub-group."""
+    own_v1, own_v2 = "", ""
+    try:
+        with open("/proc/self/cgroup") as fh:
+            for line in fh:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if controllers == "":
+                    own_v2 = path
+                elif "memory" in controllers.split(","):
+                    own_v1 = path
+    except (OSError, ValueError):
+        pass
+    free = []
+    # v2 (memory.max, memory.current), mounted alone or beside v1 under unified/
+    for folder in {CGROUP_ROOT, CGROUP_ROOT + own_v2, CGROUP_ROOT + "/unified" + own_v2}:
+        limit = _read_number(os.path.join(folder, "memory.max"))
+        if limit is not None:
+            used = _read_number(os.path.join(folder, "memory.current")) or 0
+            free.append(limit - used + min(used, _stat(folder, "inactive_file")))
+    for folder in {CGROUP_ROOT + "/memory", CGROUP_ROOT + "/memory" + own_v1}:  # v1
+        limit = _read_number(os.path.join(folder, "memory.limit_in_bytes"))
+        if limit is not None and limit < _V1_UNLIMITED:
+            used = _read_number(os.path.join(folder, "memory.usage_in_bytes")) or 0
+            free.append(limit - used + min(used, _stat(folder, "total_inactive_file")))
+    return max(0, min(free)) if free else None
+
+
+def _read_number(path: str) -> int | None:
+    """The integer in a cgroup file; None if it is missing, unreadable or "max" (no limit)."""
+    try:
+        with open(path) as fh:
+            text = fh.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _stat(folder: str, key: str) -> int:
+    """One entry of a cgroup's memory.stat (0 if absent)."""
+    try:
+        with open(os.path.join(folder, "memory.stat")) as fh:
+            for line in fh:
+                name, _, value = line.partition(" ")
+                if name == key and value.strip().isdigit():
+                    return int(value)
+    except OSError:
+        pass
+    return 0
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import replace
 import torch
 
 from . import sweeps
-from ._checks import check_choice, check_pm1
+from ._checks import check_choice, check_pm1, check_range
 from .device import pick_device, timer
 from .fields import Arena, NeedsFloat64, Network, choose_dtype
 from .memory import check_fits
@@ -67,9 +67,16 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
     n, p = patterns.shape
     if probes.device != patterns.device:
         raise ValueError(f"probes are on {probes.device}, patterns on {patterns.device}; allowed: the same device")
+    if n < 2:
+        raise ValueError(f"patterns has shape {tuple(patterns.shape)}: {n} neuron; allowed: at least 2 rows (neurons)")
     validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed)
     targets = _check_targets(targets, probes.shape[1], p, patterns.device)
-    net = Network(patterns, lam, checked=update in ("sync", "even-odd"))
+    checked = update in ("sync", "even-odd")
+    if not _trusted:  # simulate has checked its run before drawing anything
+        width = 4 if choose_dtype(n, p, lam, patterns.device, checked) == torch.float32 else 8
+        check_fits(n, p, None, patterns.device, n_probes=probes.shape[1], update=update, steps=steps,
+                   temperature=temperature, record_energy=record_energy, width=width, inputs=False)
+    net = Network(patterns, lam, checked=checked)
     while True:
         rule = dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
                     order=generator(seed, "order", "cpu"))
@@ -278,6 +285,8 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     is allocated. ``algorithm="dense"`` runs the paper's plain algorithm instead
     (:func:`hopfield_lab.dense.evolve_dense`, sync only), for comparison.
     """
+    check_range("n", n, 2, None, integer=True)  # validate skips a None n or alpha; simulate needs both
+    check_range("alpha", alpha, 0, None, low_open=True)
     validate(n=n, alpha=alpha, lam=lam, m0=m0, steps=steps, update=update, k=k, blocks=blocks,
              temperature=temperature, tie=tie, seed=seed)
     check_choice("algorithm", algorithm, ("engine", "dense"))
@@ -292,7 +301,7 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
                          "algorithm runs update='sync' at temperature=0")
     width = 4 if dense or choose_dtype(n, p, lam, device, checked=update in ("sync", "even-odd")) == torch.float32 else 8
     check_fits(n, p, alpha, device, update=update, steps=steps, temperature=temperature,
-               record_energy=record_energy, width=width, dense=dense)
+               record_energy=record_energy, width=width, dense=dense, m0=m0)
     params = dict(alpha=alpha, m0=m0, steps=steps, seed=seed, k=k, blocks=blocks, algorithm=algorithm)
     try:
         return _simulate(n, p, m0, device, seed, dense, params, lam=lam, steps=steps, update=update, k=k,

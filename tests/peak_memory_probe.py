@@ -29,9 +29,10 @@ def main():
     memory.memory_bytes = lambda dev: fake
     device.memory_bytes = lambda dev: fake
     alpha = kwargs.pop("alpha")
-    n = kwargs.pop("n", None) or memory.largest_n(alpha, "cpu", **{k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs})
+    sizing = dict({k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs}, m0=kwargs.get("m0", 0.8))
+    n = kwargs.pop("n", None) or memory.largest_n(alpha, "cpu", **sizing)
     p = n_patterns(alpha, n)
-    estimate = memory.run_bytes(n, p, **{k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs})
+    estimate = memory.run_bytes(n, p, **sizing)
     before = rss("VmRSS")
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")  # reset the peak (VmHWM) to the current RSS

@@ -114,3 +114,25 @@ def test_the_ideas_table_adds_one_idea_per_row():
     rows = [on for _, on in bench.IDEAS]
     assert all(sum(a[k] != b[k] for k in a) == 1 and all(b[k] >= a[k] for k in a) for a, b in zip(rows, rows[1:]))
     assert all(rows[-1].values()) and set(rows[0]) == set(bench.switches.__wrapped__.__code__.co_varnames[:4])
+
+
+# issue 21, items 9 and 17
+@pytest.mark.parametrize("args,message", [
+    (["--alpha", "1e300"], "n=100 needs about .* allowed: a smaller alpha"),
+    (["--alpha", "0.1", "--n", "1" + "0" * 400], r"n=100000+\.\.\.0+ \(401 characters\) is too large"),
+    (["--alpha", "nan"], "alpha=nan is out of range"),
+])
+def test_huge_or_non_finite_values_exit_2_with_a_message(capsys, args, message):
+    argv = ["simulate", "--n", "100", *args] if "--n" not in args else ["simulate", *args]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert __import__("re").search(message, err), err
+
+
+def test_a_negative_value_in_exponent_form_is_taken_as_a_value(capsys):
+    # argparse reads "-1e-3" as an option ("expected one argument"); only --lam=-1e-3 worked
+    assert main(["simulate", "--n", "60", "--alpha", "0.1", "--lam", "-1e-3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["lam"] == -1e-3
+    assert main(["simulate", "--n", "60", "--alpha", "0.1", "--m0", "-5e-1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["m0"] == -0.5

@@ -98,3 +98,52 @@ def test_cli_refuses_infinite_lam_with_a_message_not_invalid_json():
                           "--lam", "0.5", "--update", "async", "--json"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr  # issue 10 item 1: this crashed with a dtype error
     assert json.loads(run.stdout)["arithmetic"] == "float64"
+
+
+# issue 21, items 8, 9 and 16
+def test_simulate_needs_n_and_alpha():
+    with pytest.raises(ValueError, match=r"alpha=None is not allowed; alpha must be a finite number"):
+        simulate(100, None)
+    with pytest.raises(ValueError, match=r"n=None is not allowed; n must be an integer"):
+        simulate(None, 0.1)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(n=100, alpha=1e300), r"n=100 needs about .*allowed: a smaller alpha"),
+    (dict(n=10**400, alpha=0.1), r"n=10000.*\(401 characters\) is too large"),
+    (dict(n=100, alpha=0.1, steps=10**400), r"steps=10000.* is too large"),
+    (dict(n=100, alpha=0.1, update="blocks", blocks=10**400), r"blocks=10000.* is too large"),
+])
+def test_huge_values_give_a_value_error_not_an_overflow(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        simulate(**kwargs)
+
+
+def test_the_memory_refusal_suggests_what_fits():
+    # simulate(2, 0.5, steps=10**12) was refused with "allowed: n <= 2", a size it refuses too
+    from hopfield_lab.memory import largest_steps, run_bytes
+    with pytest.raises(ValueError, match=r"allowed: steps <= (\d+) at this size") as err:
+        simulate(2, 0.5, steps=10**12)
+    most = int(__import__("re").search(r"steps <= (\d+)", str(err.value)).group(1))
+    assert most == largest_steps(2, 1, "cpu", m0=0.8)
+    assert 10**6 < most < 10**12
+    traj = simulate(2, 0.5, steps=5)  # and a run within it goes
+    assert traj.steps_run <= 5
+
+
+def test_evolve_refuses_a_run_whose_records_do_not_fit_before_running(monkeypatch):
+    # evolve had no memory check: steps=10**9 with a probe in a 2-cycle ran to the end, then asked for
+    # (steps + 1) x P float64 records and raised a bare MemoryError
+    from hopfield_lab import dynamics
+    V = torch.tensor([[1.0, 1.0], [1.0, -1.0]])  # N = 2, p = 2
+    S = torch.tensor([[1.0, -1.0], [-1.0, 1.0]])
+    ran = []
+    monkeypatch.setattr(dynamics, "_run", lambda *a, **k: ran.append(1))
+    with pytest.raises(ValueError, match=r"n=2 needs about .* GiB \(p=2 patterns, steps=1000000000\).*allowed: steps <= \d+"):
+        evolve(V, S, steps=10**9)
+    assert not ran
+
+
+def test_evolve_with_one_neuron_names_patterns():
+    with pytest.raises(ValueError, match=r"patterns has shape \(1, 2\).*at least 2 rows"):
+        evolve(torch.ones(1, 2), torch.ones(1, 2))
