@@ -55,6 +55,11 @@ def check_pm1(name: str, x, *, rows: int | None = None) -> None:
     if not isinstance(x, torch.Tensor):
         raise ValueError(f"{name} is a {type(x).__module__}.{type(x).__name__}; allowed: a torch.Tensor of "
                          f"+1/-1 values, shape (N, columns) - convert with torch.as_tensor({name}, dtype=torch.float32)")
+    if x.layout != torch.strided:
+        raise ValueError(f"{name} is a {x.layout} tensor; allowed: a dense tensor (convert with {name}.to_dense())")
+    if x.device.type == "meta":
+        raise ValueError(f"{name} is on the meta device (shapes only, no values); allowed: a tensor with values "
+                         "on cpu, cuda or mps")
     if x.dim() != 2 or x.shape[1] == 0:
         raise ValueError(f"{name} has shape {tuple(x.shape)}; allowed: (N, columns) with at least one column")
     if x.dtype == torch.bool or x.is_complex():

@@ -64,6 +64,11 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
     if not _trusted:  # simulate's own patterns and probes are +/-1 by construction (saves two passes)
         check_pm1("patterns", patterns)
         check_pm1("probes", probes, rows=patterns.shape[0])
+    # the dynamics are not differentiable (signs): tensors that require gradients are read as values
+    patterns, probes = patterns.detach(), probes.detach()
+    if params is not None and not isinstance(params, dict):
+        raise ValueError(f"params={params!r} is not allowed; params must be a dict (extra entries for the "
+                         "trajectory's params) or None")
     n, p = patterns.shape
     if probes.device != patterns.device:
         raise ValueError(f"probes are on {probes.device}, patterns on {patterns.device}; allowed: the same device")
@@ -285,8 +290,9 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     is allocated. ``algorithm="dense"`` runs the paper's plain algorithm instead
     (:func:`hopfield_lab.dense.evolve_dense`, sync only), for comparison.
     """
-    check_range("n", n, 2, None, integer=True)  # validate skips a None n or alpha; simulate needs both
+    check_range("n", n, 2, None, integer=True)  # validate skips a None n, alpha or m0; simulate needs them
     check_range("alpha", alpha, 0, None, low_open=True)
+    check_range("m0", m0, -1.0, 1.0)
     validate(n=n, alpha=alpha, lam=lam, m0=m0, steps=steps, update=update, k=k, blocks=blocks,
              temperature=temperature, tie=tie, seed=seed)
     check_choice("algorithm", algorithm, ("engine", "dense"))

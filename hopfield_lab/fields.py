@@ -84,9 +84,9 @@ def self_term(lam: float, p: int) -> float:
     an integer plus a non-integer)."""
     lam_p = lam * p
     whole = round(lam_p)
-    if abs(lam_p - whole) <= SELF_TERM_RTOL * max(1.0, abs(lam_p)):
+    if abs(lam_p - whole) <= SELF_TERM_RTOL * max(1.0, abs(lam_p)) and abs(whole) < 2**53:
         return int(whole) - p
-    return lam_p - p
+    return lam_p - p  # beyond 2**53 (a huge lam): a float, whose sign decides every field anyway
 
 
 def float32_bound_holds(n: int, p: int, lam: float) -> bool:

@@ -42,7 +42,7 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     65,536); more at N of a few thousand, where fixed costs (the int8 kernels' 32 MiB) weigh."""
     P = p if n_probes is None else n_probes
     held = 4 * n * p + 4 * n * P if inputs else 0  # the float32 patterns and probes
-    flips = max(0.0, min(1.0, (1.0 - m0) / 2.0)) * n
+    flips = int(max(0.0, min(1.0, (1.0 - m0) / 2.0)) * n)  # an int: sizes stay exact integers however large
     draw = 4 * n * p + n * p + 4 * n * P + 4 * n * P + 12 * P * flips  # bits, patterns; probes, keys, flips
     run = held + (width * n * p if width != 4 or not inputs else 0)  # V in the run's arithmetic
     run += width * _STATE_WIDTHS.get(update, 5) * n * P + 2 * n * P  # state buffers; masks, final int8

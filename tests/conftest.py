@@ -1,3 +1,4 @@
+import os
 import pathlib
 
 import pytest
@@ -10,3 +11,11 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 def no_ci(monkeypatch):
     """Run as on a student's machine: CI unset."""
     monkeypatch.delenv("CI", raising=False)
+
+# property tests (hypothesis): under CI the same examples every run (a failure reproduces; no flaky landing),
+# elsewhere fresh ones each run
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}:
+    _settings.load_profile("ci")

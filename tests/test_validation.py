@@ -147,3 +147,34 @@ def test_evolve_refuses_a_run_whose_records_do_not_fit_before_running(monkeypatc
 def test_evolve_with_one_neuron_names_patterns():
     with pytest.raises(ValueError, match=r"patterns has shape \(1, 2\).*at least 2 rows"):
         evolve(torch.ones(1, 2), torch.ones(1, 2))
+
+
+# issue 21, item 14: unusual tensor kinds
+def test_evolve_reads_patterns_that_require_gradients_as_values():
+    V = random_patterns(50, 5, seed=0)
+    S = corrupt(V, 0.6, seed=0)
+    plain = evolve(V, S, steps=5)
+    graded = evolve(V.clone().requires_grad_(True), S.clone().requires_grad_(True), steps=5)
+    assert torch.equal(plain.overlaps, graded.overlaps) and torch.equal(plain.final_state, graded.final_state)
+
+
+@pytest.mark.parametrize("kind,message", [("sparse", r"patterns is a torch.sparse_coo tensor; allowed: a dense"),
+                                          ("meta", r"patterns is on the meta device")])
+def test_evolve_refuses_sparse_and_meta_tensors(kind, message):
+    V = random_patterns(50, 5, seed=0)
+    S = corrupt(V, 0.6, seed=0)
+    bad = V.to_sparse() if kind == "sparse" else torch.empty(50, 5, device="meta")
+    with pytest.raises(ValueError, match=message):
+        evolve(bad, S)
+
+
+def test_evolve_refuses_params_that_are_not_a_dict():
+    V = random_patterns(50, 5, seed=0)
+    with pytest.raises(ValueError, match=r"params=\[1, 2\] is not allowed; params must be a dict"):
+        evolve(V, V, params=[1, 2])
+
+
+def test_a_huge_lam_runs_and_keeps_every_probe():
+    # found by the property tests: lam = 6.1e18 made the self-term an integer too large for torch (OverflowError)
+    traj = simulate(30, 0.1, lam=6.148914691236519e18, steps=3, m0=0.2)
+    assert traj.fraction_converged == 1.0 and torch.all(traj.overlaps[-1] == traj.overlaps[0])
