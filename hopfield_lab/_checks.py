@@ -78,6 +78,9 @@ def generator_for(seed: int | torch.Generator, device: torch.device | str = "cpu
     """A ``torch.Generator`` on ``device``: the given one, or stream ``stream`` of ``seed``
     (see :mod:`hopfield_lab.rng`: different streams and different seeds share no numbers)."""
     if isinstance(seed, torch.Generator):
+        if seed.device.type != torch.device(device).type:
+            raise ValueError(f"seed is a torch.Generator on {seed.device.type}; allowed: a generator on "
+                             f"{torch.device(device).type} (the device of the draw) or an integer seed")
         return seed
     from .rng import generator
 

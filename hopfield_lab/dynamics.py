@@ -34,7 +34,7 @@ from .fields import Arena, NeedsFloat64, Network, choose_dtype
 from .memory import check_fits
 from .parallel import ParallelStep
 from .memory import run_bytes as memory_needed  # noqa: F401  (the name notebook 02 uses)
-from .patterns import corrupt, random_patterns
+from .patterns import flipped, random_patterns
 from .rng import generator
 from .rules import DETERMINISTIC, TIES, UPDATES, decide, glauber_draws, row_index, schedule, stable, validate
 from .trajectory import Recorder, Trajectory
@@ -334,7 +334,7 @@ def _simulate(n, p, m0, device, seed, dense, params, **run) -> Trajectory:
     """Draw patterns and probes, run; everything allocated here is freed when it returns or raises."""
     with timer(device) as clock:
         patterns = random_patterns(n, p, seed=seed, device=device)
-        probes = corrupt(patterns, m0, seed=seed)
+        probes = flipped(patterns, m0, seed=seed)  # corrupt without checking the patterns it drew
     if dense:
         from .dense import evolve_dense
 

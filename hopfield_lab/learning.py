@@ -16,6 +16,10 @@ not a decision, so it counts as unstable here).
 By default the diagonal is zero (no self-coupling), as in the rest of the course. Fields are
 sums of rounded float64 numbers (1/N is not exact), so a field within ``TIE`` = 1e-9 of 0
 counts as exactly 0: not a decision (unstable; under recall the neuron keeps its state).
+
+Bad input is refused with a ``ValueError`` naming the parameter: patterns that are not +/-1,
+complex numbers (their imaginary part would be dropped), weights that are not finite or
+whose shape does not match the patterns', and counts that are not integers.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import check_range, generator_for
+from ._checks import _short, check_choice, check_range, generator_for
 
 __all__ = ["TIE", "hebb", "storkey", "storkey_step", "projection", "RULES", "fields", "stable_patterns",
            "stable_fraction", "stability_curve", "Recall", "recall"]
@@ -38,9 +42,53 @@ def _sign_keep(h: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     return torch.where(h > TIE, 1.0, torch.where(h < -TIE, -1.0, s)).to(torch.float64)
 
 
+def _real(value, name: str) -> torch.Tensor:
+    """``value`` as a float64 tensor (a list read directly as float64, as ``torch.as_tensor(value,
+    dtype=torch.float64)`` does); ``ValueError`` naming ``name`` unless it is real numbers."""
+    try:
+        x = torch.as_tensor(value)
+        if not x.is_complex() and not isinstance(value, torch.Tensor) and not hasattr(value, "dtype"):
+            return torch.as_tensor(value, dtype=torch.float64)  # a list: no round trip through float32
+    except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+        raise ValueError(f"{name}={_short(value)} is not allowed; {name} must be a tensor of real numbers "
+                         f"({err})") from None
+    if x.is_complex():
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: a real dtype (the imaginary part would be dropped)")
+    return x.to(torch.float64)
+
+
+def _weights(weights, n: int, against: str) -> torch.Tensor:
+    """``weights`` as a float64 (n, n) matrix; ``ValueError`` unless it is one of finite real numbers
+    with that shape (``against``: what fixes n, named in the message)."""
+    w = _real(weights, "weights")
+    if tuple(w.shape) != (n, n):
+        raise ValueError(f"weights has shape {tuple(w.shape)}; expected ({n}, {n}) for {against}")
+    finite = torch.isfinite(w)
+    if not bool(finite.all()):
+        i, j = (int(v) for v in (~finite).nonzero()[0])
+        raise ValueError(f"weights[{i}, {j}]={float(w[i, j])!r} is not allowed; every weight must be a finite number")
+    return w
+
+
+def _count(name: str, value, low: int, high: int | None = None) -> int:
+    """An integer count in [low, high] as a Python int (a 0-d integer tensor too); ``ValueError`` otherwise."""
+    if (isinstance(value, torch.Tensor) and value.dim() == 0 and value.dtype != torch.bool
+            and not value.is_floating_point() and not value.is_complex()):
+        value = int(value)
+    check_range(name, value, low, high, integer=True)
+    return int(value)
+
+
 def _patterns(patterns: torch.Tensor, name: str = "patterns") -> torch.Tensor:
     """``patterns`` as a float64 (N, p) matrix; ValueError unless it is one of +/-1 values."""
-    x = torch.as_tensor(patterns)
+    try:
+        x = torch.as_tensor(patterns)
+    except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+        raise ValueError(f"{name}={_short(patterns)} is not allowed; {name} must be a tensor of +1 and -1 "
+                         f"values ({err})") from None
+    if x.is_complex():
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: +1 and -1 in a real dtype "
+                         "(the imaginary part would be dropped)")
     if x.dim() == 1:
         x = x[:, None]
     if x.dim() != 2 or x.shape[0] < 2 or x.shape[1] < 1:
@@ -63,6 +111,9 @@ def hebb(patterns: torch.Tensor, self_coupling: bool = False) -> torch.Tensor:
 def storkey_step(weights: torch.Tensor, pattern: torch.Tensor) -> torch.Tensor:
     """One step of Storkey's rule [S97]: the weights after learning one more pattern x.
 
+    ``pattern`` is one +/-1 vector (N,), or an (N, k) matrix whose columns are learned one
+    after the other, left to right (k steps, the same as k calls).
+
     w_ij += (x_i x_j - x_i h_ji - h_ij x_j) / N for i != j, with the local field
     h_ij = sum_{k != i, j} w_ik x_k = h_i - w_ij x_j (the diagonal is zero), h = W x.
     Returns a new matrix; ``weights`` is not modified.
@@ -72,12 +123,18 @@ def storkey_step(weights: torch.Tensor, pattern: torch.Tensor) -> torch.Tensor:
     W' = (1 + 2/N) W + (x x^T - x h^T - h x^T) / N  (diagonal set to 0): three passes over
     W instead of about ten (what it buys: ~3x at N = 512).
     """
-    x = _patterns(pattern, "pattern")[:, 0]
-    w = torch.as_tensor(weights, dtype=torch.float64)
-    n = x.shape[0]
-    if tuple(w.shape) != (n, n):
-        raise ValueError(f"weights has shape {tuple(w.shape)}; expected ({n}, {n}) for a pattern of {n} neurons")
+    xs = _patterns(pattern, "pattern")
+    n = xs.shape[0]
+    w = _weights(weights, n, f"a pattern of {n} neurons")
     w = w.clone()
+    for mu in range(xs.shape[1]):
+        w = _storkey_step(w, xs[:, mu])
+    return w
+
+
+def _storkey_step(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``storkey_step`` for a float64 (N, N) W that it may overwrite and a +/-1 float64 x (N,)."""
+    n = x.shape[0]
     w.fill_diagonal_(0.0)
     if torch.equal(w, w.T):
         return _storkey_update_(w, x)
@@ -127,15 +184,27 @@ RULES: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"hebb": hebb, "stork
 
 
 def fields(weights: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
-    """The local fields h = W s, one column per state."""
-    return torch.as_tensor(weights, dtype=torch.float64) @ torch.as_tensor(states, dtype=torch.float64)
+    """The local fields h = W s, one column per state.
+
+    ``states``: an (N,) vector or an (N, P) matrix of finite real numbers; ``weights``: (N, N), finite.
+    """
+    s = _real(states, "states")
+    if s.dim() not in (1, 2):
+        raise ValueError(f"states has shape {tuple(s.shape)}; expected (N,) or (N, P): one column per state")
+    finite = torch.isfinite(s)
+    if not bool(finite.all()):
+        raise ValueError(f"states has a non-finite entry ({float(s[~finite][0])!r}); "
+                         "every entry must be a finite number")
+    w = _weights(weights, s.shape[0], f"states of shape {tuple(s.shape)} (N = {s.shape[0]} neurons)")
+    return w @ s
 
 
 def stable_patterns(weights: torch.Tensor, patterns: torch.Tensor) -> torch.Tensor:
     """For each column x of ``patterns``: is it a fixed point, x_i (W x)_i > 0 for every i
     (a field within ``TIE`` of 0 counting as 0)?"""
     x = _patterns(patterns)
-    return (fields(weights, x) * x > TIE).all(0)
+    w = _weights(weights, x.shape[0], f"patterns of shape {tuple(x.shape)} (N = {x.shape[0]} neurons)")
+    return (w @ x * x > TIE).all(0)
 
 
 def stable_fraction(weights: torch.Tensor, patterns: torch.Tensor) -> float:
@@ -146,14 +215,19 @@ def stable_fraction(weights: torch.Tensor, patterns: torch.Tensor) -> float:
 def stability_curve(rule: str, patterns: torch.Tensor, ps) -> torch.Tensor:
     """Fraction of stored patterns that are fixed points after storing the first p columns, for each p in ``ps``.
 
+    ``ps`` is a sequence of integers in [1, number of columns] (for one p, ``ps=[p]``).
     Storkey's rule is incremental, so its curve is built in one pass over the patterns.
     """
-    if rule not in RULES:
-        raise ValueError(f"rule={rule!r} is not allowed; choose one of: {', '.join(RULES)}")
+    check_choice("rule", rule, RULES)
     x = _patterns(patterns)
-    ps = [int(p) for p in ps]
-    for p in ps:
-        check_range("p", p, 1, x.shape[1])
+    allowed = f"ps must be a sequence of integers p in [1, {x.shape[1]}] (for one p: ps=[p])"
+    if isinstance(ps, (str, bytes)):
+        raise ValueError(f"ps={ps!r} is not allowed; {allowed}")
+    try:
+        ps = list(ps)
+    except TypeError:
+        raise ValueError(f"ps={_short(ps)} is not allowed; {allowed}") from None
+    ps = [_count("p", p, 1, x.shape[1]) for p in ps]
     out = torch.empty(len(ps), dtype=torch.float64)
     if rule == "storkey":
         w = torch.zeros(x.shape[0], x.shape[0], dtype=torch.float64)
@@ -188,11 +262,9 @@ def recall(weights: torch.Tensor, probes: torch.Tensor, sweeps: int = 50,
     With a symmetric W and a non-negative diagonal (all three rules here) every sweep lowers
     the energy -s^T W s / 2 or leaves the state alone, so recall ends at a fixed point.
     """
-    check_range("sweeps", sweeps, 1, None)
-    w = torch.as_tensor(weights, dtype=torch.float64)
+    sweeps = _count("sweeps", sweeps, 1)
     s = _patterns(probes, "probes").clone()
-    if tuple(w.shape) != (s.shape[0], s.shape[0]):
-        raise ValueError(f"weights has shape {tuple(w.shape)}; expected ({s.shape[0]}, {s.shape[0]}) for the probes")
+    w = _weights(weights, s.shape[0], f"the probes, of shape {tuple(s.shape)} (N = {s.shape[0]} neurons)")
     gen = generator_for(seed, "cpu", stream="order")
     for sweep in range(1, sweeps + 1):
         changed = False

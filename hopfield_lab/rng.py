@@ -16,8 +16,11 @@ plain reference that steps every probe to the end draw exactly the same numbers.
 from __future__ import annotations
 
 import hashlib
+import operator
 
 import torch
+
+from ._checks import _short
 
 SEED_LIMIT = 2**63  # seeds are 0 <= seed < 2**63 (torch's generators take 64-bit seeds)
 _GOLDEN = -0x61C8864680B583EB  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
@@ -26,13 +29,27 @@ _MIX2 = -0x6B2FB644ECCEEE15    # 0x94D049BB133111EB
 
 
 def check_seed(seed) -> int:
-    """``seed`` as a Python int, or a ``ValueError`` naming it and what is allowed."""
-    if isinstance(seed, bool) or not isinstance(seed, int) and not (hasattr(seed, "__index__") and not isinstance(seed, float)):
-        raise ValueError(f"seed={seed!r} is not allowed; a seed is an integer with 0 <= seed < 2**63")
-    seed = int(seed)
-    if not 0 <= seed < SEED_LIMIT:
-        raise ValueError(f"seed={seed!r} is out of range; allowed: 0 <= seed < 2**63")
-    return seed
+    """``seed`` as a Python int, or a ``ValueError`` naming it and what is allowed.
+
+    A seed is an integer: a Python int, a numpy integer, or a 0-d integer tensor. Floats are
+    refused even when they hold a whole number (``torch.tensor(2.7)`` would otherwise become 2),
+    and so are booleans, strings, None and tensors with more than one element.
+    """
+    value = None
+    refused = isinstance(seed, (bool, float, complex, str, bytes)) or (
+        isinstance(seed, torch.Tensor) and (seed.dim() != 0 or seed.dtype == torch.bool
+                                            or seed.is_floating_point() or seed.is_complex()))
+    if not refused:
+        try:
+            value = operator.index(seed)
+        except (TypeError, ValueError, RuntimeError, NotImplementedError):
+            refused = True
+    if refused:
+        raise ValueError(f"seed={_short(seed)} is not allowed; a seed is an integer with 0 <= seed < 2**63 "
+                         "(a Python int, a numpy integer or a 0-d integer tensor)")
+    if not 0 <= value < SEED_LIMIT:
+        raise ValueError(f"seed={_short(value)} is out of range; allowed: 0 <= seed < 2**63")
+    return value
 
 
 def stream_seed(seed: int, name: str) -> int:

@@ -1,6 +1,8 @@
 """Learning rules (Hebb, Storkey, projection) against plain references and known properties."""
 import math
 
+import numpy as np
+
 import pytest
 import torch
 
@@ -176,3 +178,203 @@ def test_digit_set_gives_distinct_binary_or_grey_digits():
     assert float(grey.min()) >= -1 and float(grey.max()) <= 1
     with pytest.raises(ValueError, match="count"):
         digit_set(0)
+
+
+# --- review findings: storkey_step on a matrix, unchecked values, raw errors --------------------------
+
+def test_storkey_step_learns_every_column_of_a_matrix_in_order():
+    # storkey_step(W, X) with an (N, k) X learned only column 0, silently
+    x = pm1(9, 7, 30)
+    w0 = learning.storkey(x[:, :2])
+    one_by_one = w0
+    for mu in range(2, 7):
+        one_by_one = learning.storkey_step(one_by_one, x[:, mu])
+    assert torch.equal(learning.storkey_step(w0, x[:, 2:7]), one_by_one)
+    assert torch.allclose(learning.storkey_step(w0, x[:, 2:7]), storkey_loop(x), atol=1e-14)
+    # storkey's rank-2 update leaves W symmetric only up to rounding, so a later step may take the plain
+    # formula: equal to the incremental storkey up to rounding, not bit for bit
+    assert torch.allclose(learning.storkey_step(torch.zeros(9, 9), x), learning.storkey(x), rtol=0, atol=1e-13)
+    # the plain-formula path (a W that is not symmetric) learns every column as well
+    w = torch.randn(6, 6, generator=torch.Generator().manual_seed(31), dtype=torch.float64)
+    y = pm1(6, 3, 32)
+    loop = w
+    for mu in range(3):
+        loop = learning.storkey_step(loop, y[:, mu])
+    assert torch.equal(learning.storkey_step(w, y), loop)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_recall_refuses_non_finite_weights(bad):
+    # NaN weights made every field NaN: no neuron changed, and every probe was reported converged
+    w = learning.hebb(pm1(8, 2, 33))
+    w[0, 1] = bad
+    with pytest.raises(ValueError, match=rf"weights\[0, 1\]={bad!r} is not allowed; every weight must be a finite"):
+        learning.recall(w, pm1(8, 3, 34))
+    with pytest.raises(ValueError, match=r"weights\[0, 1\]"):
+        learning.stable_patterns(w, pm1(8, 3, 34))
+    with pytest.raises(ValueError, match=r"weights\[0, 1\]"):
+        learning.storkey_step(w, pm1(8, 1, 35))
+    with pytest.raises(ValueError, match=r"weights\[0, 1\]"):
+        learning.fields(w, pm1(8, 1, 35))
+
+
+X4 = pm1(4, 2, 36)
+CX4 = X4.to(torch.complex128) + 1e-3j  # what was kept of it: the real part, the imaginary part dropped
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: learning.hebb(CX4), "patterns has dtype torch.complex128"),
+    (lambda: learning.storkey(CX4), "patterns has dtype torch.complex128"),
+    (lambda: learning.projection(CX4), "patterns has dtype torch.complex128"),
+    (lambda: learning.storkey_step(torch.zeros(4, 4), CX4[:, 0]), "pattern has dtype torch.complex128"),
+    (lambda: learning.storkey_step(learning.hebb(X4).to(torch.complex128), X4[:, 0]),
+     "weights has dtype torch.complex128"),
+    (lambda: learning.fields(learning.hebb(X4).to(torch.complex64), X4), "weights has dtype torch.complex64"),
+    (lambda: learning.fields(learning.hebb(X4), CX4), "states has dtype torch.complex128"),
+    (lambda: learning.stable_patterns(learning.hebb(X4), CX4), "patterns has dtype torch.complex128"),
+    (lambda: learning.stable_patterns(learning.hebb(X4).to(torch.complex128), X4),
+     "weights has dtype torch.complex128"),
+    (lambda: learning.recall(learning.hebb(X4).to(torch.complex128), X4), "weights has dtype torch.complex128"),
+    (lambda: learning.stability_curve("hebb", CX4, [1]), "patterns has dtype torch.complex128"),
+    (lambda: learning.hebb(CX4.numpy()), "patterns has dtype torch.complex128"),
+])
+def test_complex_input_is_refused_not_cut_to_its_real_part(call, words):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert words in str(err.value) and "imaginary part" in str(err.value)
+
+
+@pytest.mark.parametrize("ps, words", [
+    ([2.7], "p=2.7 is not allowed; p must be an integer, p in [1, 6]"),  # was read as p = 2
+    ([3, 2.0], "p=2.0 is not allowed"),
+    ([None], "p=None is not allowed"),
+    ([torch.tensor(2.5)], "p=tensor(2.5000) is not allowed"),
+    ([0], "p=0 is out of range"),
+    (3, "ps=3 is not allowed; ps must be a sequence of integers p in [1, 6] (for one p: ps=[p])"),
+    (None, "ps=None is not allowed"),
+    ("12", "ps='12' is not allowed"),
+])
+def test_stability_curve_refuses_ps_that_are_not_integers(ps, words):
+    with pytest.raises(ValueError) as err:
+        learning.stability_curve("hebb", pm1(12, 6, 37), ps)
+    assert words in str(err.value)
+
+
+def test_stability_curve_takes_integer_ps_of_any_integer_kind():
+    x = pm1(12, 6, 38)
+    expected = learning.stability_curve("storkey", x, [2, 5])
+    for ps in ([np.int64(2), np.int32(5)], np.array([2, 5]), torch.tensor([2, 5]), (p for p in (2, 5))):
+        assert torch.equal(learning.stability_curve("storkey", x, ps), expected)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: learning.recall(learning.hebb(X4), X4, sweeps=2.5),
+     "sweeps=2.5 is not allowed; sweeps must be an integer"),
+    (lambda: learning.recall(learning.hebb(X4), X4, sweeps="3"), "sweeps='3' is not allowed"),
+    (lambda: learning.fields(torch.zeros(3, 3), X4),
+     "weights has shape (3, 3); expected (4, 4) for states of shape (4, 2)"),
+    (lambda: learning.fields(torch.zeros(4, 3), X4), "weights has shape (4, 3); expected (4, 4)"),
+    (lambda: learning.fields(torch.zeros(4, 4), torch.ones(4, 2, 1)), "states has shape (4, 2, 1)"),
+    (lambda: learning.fields(torch.zeros(4, 4), torch.tensor([1.0, float("nan"), 1, 1])),
+     "states has a non-finite entry (nan)"),
+    (lambda: learning.stable_patterns(torch.zeros(3, 3), X4),
+     "weights has shape (3, 3); expected (4, 4) for patterns of shape (4, 2)"),
+    (lambda: learning.stable_fraction(torch.zeros(5), X4), "weights has shape (5,); expected (4, 4)"),
+    (lambda: learning.recall(torch.zeros(3, 3), X4),
+     "weights has shape (3, 3); expected (4, 4) for the probes, of shape (4, 2)"),
+    (lambda: learning.recall(None, X4), "weights=None is not allowed"),
+    (lambda: learning.hebb("abc"), "patterns='abc' is not allowed"),
+    (lambda: learning.hebb([[1, 10**30], [1, 1]]),
+     "(46 characters) is not allowed; patterns must be a tensor of +1 and -1"),
+    (lambda: learning.stability_curve(["hebb"], X4, [1]),
+     "rule=['hebb'] is not allowed; choose one of: hebb, storkey, projection"),
+])
+def test_raw_errors_became_value_errors_naming_the_parameter(call, words):
+    # these were TypeErrors ("'float' object cannot be interpreted as an integer") or RuntimeErrors
+    # ("mat1 and mat2 shapes cannot be multiplied")
+    with pytest.raises(ValueError) as err:
+        call()
+    assert words in str(err.value)
+
+
+# --- properties --------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def pm1_matrices(draw, n_max=10, p_max=6):
+    n, p = draw(st.integers(2, n_max)), draw(st.integers(1, p_max))
+    bits = draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=n * p, max_size=n * p))
+    return torch.tensor(bits, dtype=torch.float64).reshape(n, p)
+
+
+@SETTINGS
+@given(pm1_matrices())
+def test_storkey_over_k_patterns_is_k_storkey_steps(x):
+    w = torch.zeros(x.shape[0], x.shape[0], dtype=torch.float64)
+    for mu in range(x.shape[1]):
+        w = learning.storkey_step(w, x[:, mu])
+    assert torch.equal(learning.storkey_step(torch.zeros_like(w), x), w)  # the k steps, bit for bit
+    # storkey's in-place update keeps W symmetric only up to rounding, and a step on a W that is not
+    # exactly symmetric takes the plain formula: the same up to rounding
+    assert torch.allclose(learning.storkey(x), w, rtol=0, atol=1e-12)
+    if x.shape[1] > 1:  # learned in two batches: the same as one pass
+        k = x.shape[1] // 2
+        assert torch.equal(learning.storkey_step(learning.storkey_step(torch.zeros_like(w), x[:, :k]), x[:, k:]), w)
+
+
+@SETTINGS
+@given(pm1_matrices(), st.sampled_from(list(learning.RULES)))
+def test_every_rule_gives_a_symmetric_zero_diagonal_matrix_and_fields_agree(x, rule):
+    w = learning.RULES[rule](x)
+    n = x.shape[0]
+    assert w.shape == (n, n) and w.dtype == torch.float64
+    assert torch.allclose(w, w.T, atol=1e-12) and bool((w.diagonal() == 0).all())
+    h = learning.fields(w, x)
+    assert torch.equal(learning.stable_patterns(w, x), (h * x > learning.TIE).all(0))
+    out = learning.recall(w, x, sweeps=3, seed=0)
+    assert out.final_state.shape == x.shape and bool((out.final_state.abs() == 1).all())
+
+
+ODD = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True),
+    st.complex_numbers(max_magnitude=2), st.text(max_size=3), st.just(10**30),
+    st.lists(st.integers(-2, 2), max_size=4), st.just([[1, "a"]]), st.just(object()),
+    st.builds(lambda n, p, v: torch.full((n, p), v), st.integers(0, 5), st.integers(0, 3),
+              st.sampled_from([1.0, -1.0, 0.0, 0.5, float("nan"), float("inf")])),
+    st.builds(lambda n, p, dt: torch.ones(n, p, dtype=dt), st.integers(1, 5), st.integers(1, 3),
+              st.sampled_from([torch.float32, torch.int8, torch.uint8, torch.bool, torch.complex64, torch.float16])),
+    st.builds(lambda n: torch.ones(n), st.integers(0, 5)),
+    st.builds(lambda n: np.ones((n, n)), st.integers(1, 4)),
+    st.builds(lambda n: torch.zeros(n, n), st.integers(1, 5)),
+    st.builds(lambda n: torch.ones(n, 2, 2), st.integers(1, 3)),
+)
+
+
+def _calls():
+    return {
+        "hebb": lambda a, b, c: learning.hebb(a),
+        "storkey": lambda a, b, c: learning.storkey(a),
+        "projection": lambda a, b, c: learning.projection(a, rcond=c),
+        "storkey_step": lambda a, b, c: learning.storkey_step(a, b),
+        "fields": lambda a, b, c: learning.fields(a, b),
+        "stable_patterns": lambda a, b, c: learning.stable_patterns(a, b),
+        "stable_fraction": lambda a, b, c: learning.stable_fraction(a, b),
+        "stability_curve": lambda a, b, c: learning.stability_curve("storkey", a, b),
+        "stability_curve_rule": lambda a, b, c: learning.stability_curve(c, torch.ones(4, 2), [1]),
+        "recall": lambda a, b, c: learning.recall(a, b, sweeps=2),
+        "recall_sweeps": lambda a, b, c: learning.recall(torch.zeros(4, 4), torch.ones(4, 1), sweeps=c),
+        "recall_seed": lambda a, b, c: learning.recall(torch.zeros(4, 4), torch.ones(4, 1), seed=c),
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(_calls())), ODD, ODD, ODD)
+def test_odd_arguments_either_work_or_raise_value_error(name, a, b, c):
+    try:
+        _calls()[name](a, b, c)
+    except ValueError:
+        pass

@@ -46,3 +46,71 @@ def test_noise_is_uniform_and_keyed_by_step_neuron_and_probe():
 def test_consecutive_seeds_give_uncorrelated_runs():
     finals = [simulate(400, 0.14, m0=0.5, seed=s, steps=10).final_overlaps for s in (10, 11)]
     assert not torch.equal(finals[0], finals[1])
+
+
+# --- seeds are integers: a float is refused, not cut to an integer ---------------------------------
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from hopfield_lab import learning  # noqa: E402
+from hopfield_lab.patterns import digit_set, flip_bits  # noqa: E402
+
+NOT_SEEDS = [torch.tensor(2.7), torch.tensor(2.0), torch.tensor(True), torch.tensor([3]), torch.tensor(2 + 0j),
+             np.float32(2.0), np.float64(2.0), np.array(2.7), np.True_, 2.0, True, None, "7", [2]]
+
+
+@pytest.mark.parametrize("seed", NOT_SEEDS, ids=repr)
+def test_check_seed_refuses_what_is_not_an_integer(seed):
+    # torch.tensor(2.7) was taken as seed 2 (int() cut it), and torch.tensor([3]) as seed 3
+    with pytest.raises(ValueError, match=r"seed=.* is not allowed; a seed is an integer with 0 <= seed < 2\*\*63"):
+        rng.check_seed(seed)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: random_patterns(5, 2, seed=torch.tensor(2.7)),
+    lambda: corrupt(random_patterns(5, 2), 0.5, seed=torch.tensor(2.7)),
+    lambda: flip_bits(torch.ones(5), 2, seed=torch.tensor(2.7)),
+    lambda: digit_set(3, seed=torch.tensor(2.7)),
+    lambda: learning.recall(torch.zeros(4, 4), torch.ones(4, 1), seed=torch.tensor(2.7)),
+    lambda: rng.stream_seed(torch.tensor(2.7), "patterns"),
+    lambda: simulate(50, 0.1, seed=torch.tensor(2.7), steps=2),
+])
+def test_a_float_tensor_seed_is_refused_everywhere(call):
+    with pytest.raises(ValueError, match=r"seed=tensor\(2.7000\) is not allowed"):
+        call()
+
+
+@pytest.mark.parametrize("seed", [np.int64(7), np.uint8(7), np.int32(7), torch.tensor(7), torch.tensor(7, dtype=torch.int8),
+                                  np.array(7)], ids=repr)
+def test_integer_seeds_of_every_kind_name_the_same_streams(seed):
+    assert rng.check_seed(seed) == 7 and type(rng.check_seed(seed)) is int
+    assert torch.equal(random_patterns(20, 3, seed=seed), random_patterns(20, 3, seed=7))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**63 - 1))
+def test_every_allowed_seed_is_itself_in_any_integer_form(seed):
+    assert rng.check_seed(seed) == seed
+    assert rng.check_seed(np.uint64(seed)) == seed
+    assert rng.check_seed(torch.tensor(seed)) == seed
+    assert rng.stream_seed(torch.tensor(seed), "x") == rng.stream_seed(seed, "x")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.floats(), st.integers(max_value=-1), st.integers(min_value=2**63),
+                 st.floats(-1e6, 1e6).map(torch.tensor), st.booleans(), st.text(max_size=2), st.none()))
+def test_anything_else_is_refused_with_a_value_error(seed):
+    with pytest.raises(ValueError, match=r"^seed=.* (is not allowed|is out of range)"):
+        rng.check_seed(seed)
+
+
+def test_a_generator_on_another_device_is_refused_by_name():
+    # a user's torch.Generator went straight to torch, which raised a raw RuntimeError on a device mismatch
+    from hopfield_lab._checks import generator_for
+
+    fake = torch.Generator()  # on the CPU; asked for a draw on another device (meta: no GPU here)
+    with pytest.raises(ValueError, match=r"seed is a torch.Generator on cpu; allowed: a generator on meta"):
+        generator_for(fake, "meta")
+    assert generator_for(fake, "cpu") is fake
