@@ -14,7 +14,9 @@ notebooks/ and student/), and the three students' autogrades run at once, each i
 copy of the gradebook.
 """
 import ast
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -313,6 +315,23 @@ def test_feedback_and_export(graded):
     graded.log["feedback"] = nbgrader(graded.course, "generate_feedback", ASSIGNMENT, "--student", "wrong", "--db", db)
     feedback = graded.course / "feedback" / "wrong" / ASSIGNMENT
     assert sorted(p.stem for p in feedback.glob("*.html")) == [p.stem for p in EXERCISES]
+    # hidden tests stay hidden: no hidden test's code, nor a traceback quoting it, reaches the student
+    for path in EXERCISES:
+        page = (feedback / f"{path.stem}.html").read_text()
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))  # what the page shows (code highlighting removed)
+        source = nbformat.read(path, 4)
+        regions = [cell.source.split("BEGIN HIDDEN TESTS", 1)[1].split("END HIDDEN TESTS")[0]
+                   for cell in source.cells if autograded(cell) and "BEGIN HIDDEN TESTS" in cell.source]
+        visible = "\n".join(cell.source for cell in source.cells)
+        for region in regions:
+            visible = visible.replace(region, "")
+        hidden = [line.strip() for region in regions for line in region.splitlines()[1:]
+                  if len(line.strip()) > 12 and line.strip() not in visible]  # lines only hidden tests have
+        assert hidden, f"{path.name}: the case must have hidden tests"
+        shown = [line for line in hidden if line in text]
+        assert not shown, f"{path.name}: hidden test code in the feedback: {shown[:3]}"
+        assert "BEGIN HIDDEN TESTS" not in text
+        assert "Cell In[" not in text, f"{path.name}: a traceback quoting the test cell's code is shown"
     graded.log["export"] = nbgrader(graded.course, "export", "--db", db)
     rows = (graded.course / "grades.csv").read_text().splitlines()
     assert rows[0].startswith("assignment,duedate,timestamp,student_id") and rows[1].startswith(f"{ASSIGNMENT},")

@@ -17,3 +17,13 @@ c.Execute.timeout = 1800
 # of a written question (nbgrader's defaults, stated here because student/ relies on them).
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Feedback (`nbgrader generate_feedback`): students see their code, the self-checks' lines and
+# their points, not the hidden tests. nbgrader's default feedback shows the autograded notebook,
+# hidden tests and the tracebacks that quote them included; hopfield_lab.instructor.feedback
+# removes them (tests/test_nbgrader_workflow.py checks the HTML).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "hopfield_lab.instructor.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
