@@ -21,8 +21,24 @@ h = (Xi Xi^T - K I) s.)
 above (doubled) is an integer bounded by 2 K (N + 2)^n. When 2 K (N + 2)^n <= 2^53 float64 represents all
 of them and their sums exactly (any device); up to 2^63 int64 does (CPU only); beyond, float64
 rounds (relative error ~1e-16). ``arithmetic="exact"`` refuses what cannot be exact.
-For exponential F the terms are scaled by e^(-beta max_mu x_mu) per state before summing
-(the sign of dE, which decides a flip, does not change) and scaled back.
+
+**Exponential F: exact signs at any beta.** A - B above would cancel (both ~e^(2 beta) / 2, so
+from beta ~ 18 nothing of dE survived). Instead: the overlaps of a state share the parity of N,
+so x_mu = m - 2 j_mu with m = max_mu x_mu and a *level* j_mu = 0, 1, ...; with r = e^(-2 beta),
+
+    dE_i = e^(beta m) sum_k C_k r^k,   C_k = p_k - p_(k-1) + q_k - q_(k+1)   (k = -1, 0, 1, ...),
+
+p_k (q_k) the number of patterns at level k with a_mu = +1 (-1): integers. r is transcendental,
+so dE_i = 0 exactly when every C_k is 0 (the flip only permutes the overlaps): a tie, reported
+as 0. For moderate beta the two positive sums of e^(beta (x_mu - m)) (1 - e^(-/+2 beta)) (a_mu = +1,
+-1) are formed by one matrix product and subtracted once, with an error bound; an entry within
+its bound of 0 is decided from its integer C_k (in floats, or in high-precision decimals where
+floats cannot tell). For large beta (4 K r <= 2^-26) only the lowest nonzero C_k0 and C_(k0+1)
+matter, dE = C_k0 e^(beta (m - 2 k0)) (1 + r C_(k0+1) / C_k0), and the sign is that of C_k0. So the
+sign of every dE is exact; its relative error is ~1e-14 in practice and at most ~2^20 times the
+bound on the rounding (K (6 beta + 7) 2^-52: 2e-5 at K = 1000 and beta = 13), ~1e-13 for large
+beta. A value beyond the float range comes out as +/-inf, or as a zero with the right sign
+bit (``rescale=False`` returns dE e^(-beta m), which moves that range).
 
 **Continuous modern Hopfield network** [R20]. Patterns X (d, K) of real numbers, a state xi:
 
@@ -38,13 +54,16 @@ refused with a ``ValueError`` that says what fits.
 """
 from __future__ import annotations
 
+import decimal
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
+import torch.nn.functional as nnf
 
 from ._checks import check_choice, check_range, generator_for
-from .device import memory_bytes
+from .device import memory_bytes, pick_device
 
 __all__ = ["Polynomial", "Exponential", "capacity_kh16", "overlaps", "energy", "energy_reference",
            "flip_energy_differences", "one_step_stable", "DenseRun", "async_sweeps", "exact_bound",
@@ -53,6 +72,14 @@ __all__ = ["Polynomial", "Exponential", "capacity_kh16", "overlaps", "energy", "
 
 EXACT_FLOAT64 = 2 ** 53
 EXACT_INT64 = 2 ** 63 - 1
+_EPS = 2.0 ** -52
+_MAX_BISECTIONS = 200  # retrieval_onset: more halvings than any allowed rtol needs (never a hang)
+
+
+def _check_flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={value!r} is not allowed; {name} must be True or False")
+    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -63,9 +90,9 @@ class Polynomial:
     rectified: bool = False
 
     def __post_init__(self):
-        if not isinstance(self.n, int) or isinstance(self.n, bool):
-            raise ValueError(f"n={self.n!r} is not allowed; the power n must be an integer >= 2")
-        check_range("n", self.n, 2, 30)
+        check_range("n", self.n, 2, 30, integer=True)  # any integer type (numpy's too), not bool
+        object.__setattr__(self, "n", int(self.n))
+        object.__setattr__(self, "rectified", _check_flag("rectified", self.rectified))
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return (x.clamp(min=0) if self.rectified else x) ** self.n
@@ -90,30 +117,76 @@ def _check_function(function) -> None:
 
 
 def capacity_kh16(n_neurons: int, n: int) -> float:
-    """[KH16, eq. 6]: error-free capacity K_max ~ N^(n-1) / (2 (2n - 3)!! ln N) of F(x) = x^n."""
+    """[KH16, eq. 6]: error-free capacity K_max ~ N^(n-1) / (2 (2n - 3)!! ln N) of F(x) = x^n
+    (inf where that exceeds the float range)."""
     check_range("n_neurons", n_neurons, 2, None)
-    check_range("n", n, 2, 30)
+    check_range("n", n, 2, 30, integer=True)
     double_factorial = math.prod(range(2 * n - 3, 0, -2))
-    return n_neurons ** (n - 1) / (2 * double_factorial * math.log(n_neurons))
+    try:
+        return n_neurons ** (n - 1) / (2 * double_factorial * math.log(n_neurons))
+    except OverflowError:  # N^(n-1) beyond 1.8e308
+        return math.inf
+
+
+# --- input checks --------------------------------------------------------------------------------
+
+def _tensor(x, name: str) -> torch.Tensor:
+    """``x`` as a real strided tensor on a usable device (not copied when it is one already)."""
+    if not isinstance(x, torch.Tensor):
+        try:
+            x = torch.as_tensor(x)
+        except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+            raise ValueError(f"{name} could not be read as a tensor ({err}); allowed: a torch tensor, numpy array "
+                             "or nested list of real numbers") from None
+    if x.layout != torch.strided:
+        raise ValueError(f"{name} has layout {x.layout}; allowed: a dense (strided) tensor - use {name}.to_dense()")
+    if x.device.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"{name} is on device {x.device}; allowed: a tensor on cpu, cuda or mps")
+    if x.is_complex():
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: real numbers (complex values are not)")
+    if x.dtype == torch.bool:
+        raise ValueError(f"{name} has dtype torch.bool; allowed: real numbers (map 0/1 to -1/+1 with 2 * x - 1)")
+    if not (x.is_floating_point() or x.dtype in (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)):
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: a real floating-point or integer dtype")
+    return x.detach()
 
 
 def _binary(x, name: str) -> torch.Tensor:
-    x = torch.as_tensor(x)
+    """``x`` as a 2-D tensor (a vector is one column), its values not yet checked nor converted."""
+    x = _tensor(x, name)
     if x.dim() == 1:
         x = x[:, None]
     if x.dim() != 2 or x.numel() == 0:
         raise ValueError(f"{name} has shape {tuple(x.shape)}; expected (N, columns) of +/-1 values")
-    x = x.to(torch.float64)
-    if not bool((x.abs() == 1).all()):
-        raise ValueError(f"{name} must hold only +1 and -1 (found {x[x.abs() != 1][0].item()!r})")
     return x
 
 
+def _pm1(x: torch.Tensor, name: str) -> torch.Tensor:
+    """The checked +/-1 values of ``x`` in float64 (call after the memory checks: this copies)."""
+    bad = (x != 1) & (x != -1)
+    if bool(bad.any()):
+        raise ValueError(f"{name} must hold only +1 and -1 (found {x[bad][0].item()!r})")
+    return x.to(torch.float64)
+
+
 def _pair(patterns, states) -> tuple[torch.Tensor, torch.Tensor]:
+    """Shape-checked (not yet converted) patterns (N, K) and states (N, P)."""
     xi, s = _binary(patterns, "patterns"), _binary(states, "states")
     if xi.shape[0] != s.shape[0]:
         raise ValueError(f"states have N={s.shape[0]} neurons but patterns have N={xi.shape[0]}; they must agree")
-    return xi, s.to(xi.device)
+    return xi, s
+
+
+def _converted(xi: torch.Tensor, s: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    xi = _pm1(xi, "patterns")
+    return xi, _pm1(s, "states").to(xi.device)
+
+
+def _limit(memory_limit, name: str = "memory_limit") -> int | None:
+    if memory_limit is None:
+        return None
+    check_range(name, memory_limit, 1, None)
+    return int(memory_limit)
 
 
 def check_memory(bytes_per_column: int, columns: int, fixed_bytes: int, device, what: str,
@@ -124,29 +197,43 @@ def check_memory(bytes_per_column: int, columns: int, fixed_bytes: int, device, 
     defaults to half the free memory of ``device``. Raises ``ValueError`` saying what fits
     when even one column does not.
     """
-    limit = memory_bytes(device) // 2 if limit is None else int(limit)
+    check_range("bytes_per_column", bytes_per_column, 1, None, integer=True)
+    check_range("columns", columns, 0, None, integer=True)
+    check_range("fixed_bytes", fixed_bytes, 0, None, integer=True)
+    if not isinstance(what, str):
+        raise ValueError(f"what={what!r} is not allowed; what must be a string (it names the work in messages)")
+    device = pick_device(device)  # a ValueError naming what is available, for a device that is not
+    limit = memory_bytes(device) // 2 if limit is None else _limit(limit, "limit")
     room = limit - fixed_bytes
     if room < bytes_per_column:
-        raise ValueError(f"{what} needs {(fixed_bytes + bytes_per_column) / 2**20:.1f} MiB on {torch.device(device).type}, "
+        raise ValueError(f"{what} needs {(fixed_bytes + bytes_per_column) / 2**20:.1f} MiB on {device.type}, "
                          f"more than the {limit / 2**20:.1f} MiB allowed here; reduce it to fit")
     return max(1, min(columns, room // bytes_per_column))
 
 
 def _fits_patterns(n_neurons: int, k: int, bytes_per_pattern: int, device, limit: int | None) -> None:
     """ValueError naming the largest K that fits when K patterns of N neurons do not."""
+    device = pick_device(device)
     limit = memory_bytes(device) // 2 if limit is None else int(limit)
     if k * bytes_per_pattern > limit:
+        k_fit = limit // bytes_per_pattern
+        fit = f"at most K={k_fit} fit" if k_fit >= 1 else "not even K=1 fits"
         raise ValueError(f"K={k} patterns of N={n_neurons} neurons need {k * bytes_per_pattern / 2**30:.2f} GiB on "
-                         f"{torch.device(device).type}; at most K={limit // bytes_per_pattern} fit in the "
-                         f"{limit / 2**30:.2f} GiB allowed here (half the free memory)")
+                         f"{device.type}; {fit} in the {limit / 2**30:.2g} GiB allowed here "
+                         f"(memory_limit, by default half the free memory)")
 
 
 def exact_bound(n_neurons: int, k: int, function) -> float:
     """A bound on every integer met in the polynomial energy differences: 2 K (N + 2)^n (inf for exponential F)."""
     _check_function(function)
+    check_range("n_neurons", n_neurons, 1, None, integer=True)
+    check_range("k", k, 1, None, integer=True)
     if isinstance(function, Exponential):
         return math.inf
-    return 2.0 * float(k) * float(n_neurons + 2) ** function.n
+    try:
+        return 2.0 * float(k) * float(n_neurons + 2) ** function.n
+    except OverflowError:
+        return math.inf
 
 
 def _dtype_for(n_neurons: int, k: int, function, arithmetic: str, device) -> torch.dtype:
@@ -170,31 +257,55 @@ def _dtype_for(n_neurons: int, k: int, function, arithmetic: str, device) -> tor
     return torch.float64
 
 
+def _all_columns(chunk: int, columns: int, what: str, limit) -> None:
+    """ValueError when work that must hold all ``columns`` at once fits only ``chunk`` of them."""
+    if chunk < columns:
+        raise ValueError(f"{what} for all {columns} columns at once does not fit in the memory allowed here "
+                         f"({'half the free memory' if limit is None else f'memory_limit={limit}'}); "
+                         f"at most {chunk} fit: pass fewer columns")
+
+
 def overlaps(patterns: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
     """x = Xi^T S: the overlap of every pattern (rows) with every state (columns), exact integers in float64."""
     xi, s = _pair(patterns, states)
+    n, k = xi.shape
+    chunk = check_memory(8 * (n + k), s.shape[1], 8 * n * k, xi.device, f"overlaps of K={k} patterns of N={n}")
+    _all_columns(chunk, s.shape[1], "overlaps", None)
+    xi, s = _converted(xi, s)
     return xi.T @ s
 
 
 def energy(patterns: torch.Tensor, states: torch.Tensor, function) -> torch.Tensor:
     """E(s) = -sum_mu F(xi^mu . s) for each column s of ``states`` (float64)."""
     _check_function(function)
-    return -function(overlaps(patterns, states)).sum(0)
+    xi, s = _pair(patterns, states)
+    n, k = xi.shape
+    chunk = check_memory(8 * (n + 3 * k), s.shape[1], 8 * n * k, xi.device, f"energies of K={k} patterns of N={n}")
+    xi, s = _converted(xi, s)
+    return torch.cat([-function(xi.T @ s[:, i:i + chunk]).sum(0) for i in range(0, s.shape[1], chunk)])
 
 
 def energy_reference(patterns, state, function) -> int | float:
     """The plainest energy of one state: Python loops over patterns and bits, Python integers for
-    polynomial F (exact at any size), ``math.exp`` for exponential F. For tests, at small sizes."""
+    polynomial F (exact at any size), ``math.exp`` for exponential F (-inf beyond the float range).
+    For tests, at small sizes."""
     _check_function(function)
-    xi = [[int(v) for v in row] for row in _binary(patterns, "patterns").tolist()]
-    s = [int(v) for v in _binary(state, "state")[:, 0].tolist()]
+    xi_t, s_t = _pair(patterns, state)
+    if s_t.shape[1] != 1:
+        raise ValueError(f"state has shape {tuple(s_t.shape)}; expected one state, (N,) or (N, 1)")
+    xi_t, s_t = _converted(xi_t, s_t)
+    xi = [[int(v) for v in row] for row in xi_t.tolist()]
+    s = [int(v) for v in s_t[:, 0].tolist()]
     total = 0
     for mu in range(len(xi[0])):
         x = sum(xi[i][mu] * s[i] for i in range(len(s)))
         if isinstance(function, Polynomial):
             total -= (max(x, 0) if function.rectified else x) ** function.n
         else:
-            total -= math.exp(function.beta * x)
+            try:
+                total -= math.exp(function.beta * x)
+            except OverflowError:
+                total -= math.inf
     return total
 
 
@@ -206,21 +317,175 @@ def _coefficients(x: torch.Tensor, function) -> tuple[torch.Tensor, torch.Tensor
     return down - up, down + up - 2 * here
 
 
-def _delta(xi_rows: torch.Tensor, x: torch.Tensor, s: torch.Tensor, function, rescale: bool = True) -> torch.Tensor:
+def _delta(xi_rows: torch.Tensor, x: torch.Tensor, s: torch.Tensor, function) -> torch.Tensor:
     """dE of flipping each neuron whose pattern bits are the rows of ``xi_rows`` (R, K), in the
     states ``s`` (R, P: those neurons' bits) whose overlaps with the patterns are ``x`` (K, P).
-    Exponential F without ``rescale``: dE times e^(-beta max_mu x_mu) > 0 (same sign, no overflow)."""
-    shift = None
-    if isinstance(function, Exponential):
-        shift = x.max(0, keepdim=True).values  # e^(beta (x - max)) <= 1: no overflow
-        x = x - shift
+    Polynomial F (exponential F: ``_ExpState.flips``)."""
     a2, b2 = _coefficients(x, function)
     field2 = xi_rows.to(a2.dtype) @ a2  # 2 sum_mu xi_i^mu A(x_mu): a generalised field
     twice = -(s.to(a2.dtype) * field2 + b2.sum(0, keepdim=True))
-    delta = twice // 2 if twice.dtype == torch.int64 else twice / 2  # 2 dE is an even integer for integer F
-    if shift is not None and rescale:
-        delta = delta * torch.exp(function.beta * shift)
-    return delta
+    return twice // 2 if twice.dtype == torch.int64 else twice / 2  # 2 dE is an even integer for integer F
+
+
+# --- exponential F: exact signs (module docstring) ----------------------------------------------
+
+def _times_exp(v: torch.Tensor, arg: torch.Tensor) -> torch.Tensor:
+    """v e^arg without a spurious overflow or underflow of e^arg alone (0 where v = 0, never NaN)."""
+    e = torch.exp(arg)
+    out = v * e
+    fix = (e == math.inf) | (e < 2.0 ** -1022)
+    if bool(fix.any()):
+        logged = torch.sign(v) * torch.exp(arg + torch.log(v.abs()))
+        out = torch.where(fix, logged, out)
+    return torch.where(v == 0, torch.zeros_like(out), out)
+
+
+def _decimal_flip(coefficients: list[int], k0: int, beta: float, top: float) -> tuple[int, float, float]:
+    """Sign, dE e^(-beta m) and dE of sum_{k >= k0} C_k r^k (``coefficients`` from C_k0 on, the first
+    nonzero) in decimal arithmetic, with more digits until its error bound leaves the sign certain."""
+    for digits in (40, 160, 640, 2560):
+        with decimal.localcontext() as ctx:
+            ctx.prec, ctx.Emax, ctx.Emin = digits, decimal.MAX_EMAX, decimal.MIN_EMIN
+            r = decimal.Decimal(-2.0 * beta).exp()
+            value, size = decimal.Decimal(0), decimal.Decimal(0)
+            for c in reversed(coefficients):
+                value, size = value * r + c, size * r + abs(c)
+            if abs(value) > size * len(coefficients) * decimal.Decimal(10) ** (4 - digits) or digits == 2560:
+                sign = (value > 0) - (value < 0)
+                scaled = value * (decimal.Decimal(-2.0 * beta) * k0).exp()
+                full = value * (decimal.Decimal(beta) * (decimal.Decimal(top) - 2 * k0)).exp()
+                return sign, float(scaled), float(full)  # float() of a decimal keeps the sign of an underflow
+    raise AssertionError("unreachable")
+
+
+class _ExpState:
+    """What the flips of exponential F need about the overlaps ``x`` (K, P, updated in place by
+    the caller, then ``refresh``): each column's largest overlap m and, for moderate beta, the
+    weights w = e^(beta (x - m)) in (0, 1]."""
+
+    def __init__(self, x: torch.Tensor, beta: float):
+        self.x, self.beta = x, float(beta)
+        k = x.shape[0]
+        self.large = 2 * self.beta >= math.log(4 * k) + 26 * math.log(2)  # 4 K e^(-2 beta) <= 2^-26
+        self.top = self.w = None
+        self.refresh()
+
+    def refresh(self, cols: torch.Tensor | None = None) -> None:
+        if cols is None:
+            self.top = self.x.max(0).values
+            if not self.large:
+                self.w = torch.exp(self.beta * (self.x - self.top))
+            return
+        xc = self.x.index_select(1, cols)
+        top = xc.max(0).values
+        self.top[cols] = top
+        if not self.large:
+            self.w.index_copy_(1, cols, torch.exp(self.beta * (xc - top)))
+
+    def levels(self, cols: torch.Tensor | None = None) -> torch.Tensor:
+        """j = (m - x) / 2, exact small integers (float64), for ``cols`` (all by default)."""
+        if cols is None:
+            return (self.top - self.x) / 2
+        return (self.top[cols] - self.x.index_select(1, cols)) / 2
+
+    def flips(self, xi_rows: torch.Tensor, s_rows: torch.Tensor, values: bool = True):
+        """(sign, dE e^(-beta m), dE) of flipping the neurons whose pattern bits are the rows of
+        ``xi_rows`` (R, K) with bits ``s_rows`` (R, P): the sign exact (int8), the values float64
+        (None unless ``values``)."""
+        if self.large:
+            return self._flips_large(xi_rows, s_rows, values)
+        b = self.beta
+        plus_rows = (xi_rows > 0).to(self.w.dtype)
+        sums = torch.cat([plus_rows, 1 - plus_rows]) @ self.w  # sum of w over xi_i^mu = +1, and over -1
+        r_rows = xi_rows.shape[0]
+        up = s_rows > 0
+        plus = torch.where(up, sums[:r_rows], sums[r_rows:])  # a_mu = s_i xi_i^mu = +1
+        minus = torch.where(up, sums[r_rows:], sums[:r_rows])  # a_mu = -1
+        gain, loss = -math.expm1(-2 * b) * plus, math.expm1(2 * b) * minus
+        scaled = gain - loss  # dE e^(-beta m): each side a sum of positive terms, one subtraction
+        k = self.w.shape[0]
+        gamma = (k * (6 * b + 7) + 2) * _EPS  # bounds the rounding error of scaled, relative to gain + loss
+        unsure = (scaled.abs() <= max(2.0 ** -20, 64 * gamma) * (gain + loss)).nonzero()
+        sign = torch.sign(scaled).to(torch.int8)
+        full = _times_exp(scaled, b * self.top.expand_as(scaled)) if values else None
+        if unsure.numel():
+            rows, cols = unsure[:, 0], unsure[:, 1]
+            e_sign, e_scaled, e_full = self._exact(xi_rows, s_rows, rows, cols)
+            sign[rows, cols] = e_sign
+            scaled[rows, cols] = e_scaled
+            if values:
+                full[rows, cols] = e_full
+        return sign, (scaled if values else None), full
+
+    def _exact(self, xi_rows, s_rows, rows, cols):
+        """The flips of the entries (rows[f], cols[f]) from their integer coefficients C_k."""
+        b, k = self.beta, self.x.shape[0]
+        out_sign = torch.empty(rows.numel(), dtype=torch.int8, device=rows.device)
+        out_scaled = torch.empty(rows.numel(), dtype=torch.float64, device=rows.device)
+        out_full = torch.empty_like(out_scaled)
+        length = int(self.levels(cols.unique()).max()) + 3  # k = -1 .. max level + 1
+        step = max(1, 2 ** 18 // (k + length))
+        for start in range(0, rows.numel(), step):
+            r, c = rows[start:start + step], cols[start:start + step]
+            lv = self.levels(c).T.round().to(torch.int64) + 1  # (F, K): index k + 1 of level k
+            a = s_rows[r, c][:, None] * xi_rows[r]  # a_mu = s_i xi_i^mu
+            p = torch.zeros(r.numel(), length, dtype=torch.float64, device=r.device)
+            q = torch.zeros_like(p)
+            p.scatter_add_(1, lv, (a > 0).to(torch.float64))
+            q.scatter_add_(1, lv, (a < 0).to(torch.float64))
+            coef = p - nnf.pad(p, (1, 0))[:, :length] + q - nnf.pad(q, (0, 1))[:, 1:]  # C_k, exact integers
+            nonzero = coef != 0
+            tie = ~nonzero.any(1)
+            first = nonzero.to(torch.int8).argmax(1)  # index of C_k0, the first nonzero coefficient
+            power = torch.arange(length, device=r.device)[None, :] - first[:, None]
+            terms = coef * torch.exp(-2 * b * power.clamp(min=0).to(torch.float64)) * (power >= 0)
+            value = terms.sum(1)  # sum_{k >= k0} C_k r^(k - k0)
+            bound = (length + 4) * (2 * b + 2) * 2 * _EPS * terms.abs().sum(1) + 1e-300
+            k0 = (first - 1).to(torch.float64)
+            sign = torch.where(tie, 0.0, torch.sign(value))
+            scaled = torch.where(tie, 0.0, value * torch.exp(-2 * b * k0))
+            full = torch.where(tie, 0.0, _times_exp(value, b * (self.top[c] - 2 * k0)))
+            for f in ((~tie) & (value.abs() <= bound)).nonzero()[:, 0].tolist():  # floats cannot tell
+                row = [int(v) for v in coef[f, int(first[f]):].tolist()]
+                sign[f], scaled[f], full[f] = _decimal_flip(row, int(first[f]) - 1, b, float(self.top[c[f]]))
+            out_sign[start:start + step] = sign.to(torch.int8)
+            out_scaled[start:start + step] = scaled
+            out_full[start:start + step] = full
+        return out_sign, out_scaled, out_full
+
+    def _flips_large(self, xi_rows, s_rows, values):
+        """Large beta: C_k0 and C_(k0+1) from the level counts, level by level until every entry has both."""
+        b = self.beta
+        levels = self.levels()
+        occupied = set(levels.unique().tolist())
+        deepest = int(max(occupied))
+        zeros = torch.zeros(s_rows.shape, dtype=torch.float64, device=s_rows.device)
+        lead, after, k0 = zeros.clone(), zeros.clone(), zeros.clone()
+        found = torch.zeros(s_rows.shape, dtype=torch.bool, device=s_rows.device)
+        p1, p2, q1 = zeros, zeros, zeros  # p_(t-1), p_(t-2), q_(t-1)
+        for t in range(deepest + 3):
+            if t in occupied:
+                hot = (levels == t).to(torch.float64)
+                d = s_rows * (xi_rows @ hot)
+                total = hot.sum(0)
+                pt, qt = (total + d) / 2, (total - d) / 2
+            else:
+                pt = qt = zeros
+            coef = p1 - p2 + q1 - qt  # C_(t-1)
+            after = torch.where(found & (k0 == t - 2), coef, after)
+            new = ~found & (coef != 0)
+            lead, k0 = torch.where(new, coef, lead), torch.where(new, float(t - 1), k0)
+            found |= new
+            p2, p1, q1 = p1, pt, qt
+            if bool(found.all()) and bool((k0 <= t - 2).all()):
+                break
+        sign = torch.sign(lead).to(torch.int8)  # 0 where no coefficient is nonzero: a tie
+        if not values:
+            return sign, None, None
+        value = lead + after * math.exp(-2 * b)
+        scaled = torch.where(found, value * torch.exp(-2 * b * k0), zeros)
+        full = torch.where(found, value * torch.exp(b * (self.top - 2 * k0)), zeros)
+        return sign, scaled, full
 
 
 def flip_energy_differences(patterns: torch.Tensor, states: torch.Tensor, function, arithmetic: str = "auto",
@@ -229,24 +494,34 @@ def flip_energy_differences(patterns: torch.Tensor, states: torch.Tensor, functi
 
     Polynomial F: exact integers when the bound of ``exact_bound`` allows (returned as float64,
     or int64 above 2^53 on the CPU); ``arithmetic="exact"`` raises ValueError otherwise.
-    Exponential F: float64, which overflows to +/-inf once beta N > ~700; ``rescale=False``
-    returns dE e^(-beta max_mu x_mu) instead (the same signs, never overflowing).
+    Exponential F: float64 with the exact sign (a tie is 0) and a small relative error (module
+    docstring); values overflow to +/-inf once beta N > ~700. ``rescale=False`` returns
+    dE e^(-beta max_mu x_mu) instead (the same signs; beyond e^(+/-708) again +/-inf or a zero
+    with the sign bit of dE).
     Columns are processed in chunks that fit in ``memory_limit`` bytes (default: half the free memory).
     """
     _check_function(function)
+    memory_limit = _limit(memory_limit)
+    rescale = _check_flag("rescale", rescale)
     xi, s = _pair(patterns, states)
     n, k = xi.shape
     dtype = _dtype_for(n, k, function, arithmetic, xi.device)
     _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
-    chunk = check_memory(8 * (4 * k + 2 * n), s.shape[1], 8 * n * k, xi.device,
+    per_column = 8 * (3 * k + 16 * n) if isinstance(function, Exponential) else 8 * (4 * k + 2 * n)
+    chunk = check_memory(per_column, s.shape[1], 8 * n * k, xi.device,
                          f"dE for K={k} patterns of N={n} neurons", memory_limit)
+    xi, s = _converted(xi, s)
     out = []
     for start in range(0, s.shape[1], chunk):
         sc = s[:, start:start + chunk]
         x = xi.T @ sc
+        if isinstance(function, Exponential):
+            _, scaled, full = _ExpState(x, function.beta).flips(xi, sc)
+            out.append(full if rescale else scaled)
+            continue
         if dtype == torch.int64:
             x = x.round().to(torch.int64)
-        out.append(_delta(xi, x, sc, function, rescale))
+        out.append(_delta(xi, x, sc, function))
     return torch.cat(out, 1)
 
 
@@ -256,8 +531,24 @@ def one_step_stable(patterns: torch.Tensor, probes: torch.Tensor, function, arit
 
     With the stored patterns as probes this is [KH16]'s one-step stability: a pattern is
     stable when one update of every bit, computed from the pattern itself, leaves it unchanged.
+    Decided exactly (for exponential F from the exact signs of the module docstring).
     """
-    return (flip_energy_differences(patterns, probes, function, arithmetic, memory_limit, rescale=False) >= 0).all(0)
+    if not isinstance(function, Exponential):
+        return (flip_energy_differences(patterns, probes, function, arithmetic, memory_limit) >= 0).all(0)
+    memory_limit = _limit(memory_limit)
+    xi, s = _pair(patterns, probes)
+    n, k = xi.shape
+    _dtype_for(n, k, function, arithmetic, xi.device)
+    _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
+    chunk = check_memory(8 * (3 * k + 16 * n), s.shape[1], 8 * n * k, xi.device,
+                         f"dE for K={k} patterns of N={n} neurons", memory_limit)
+    xi, s = _converted(xi, s)
+    out = []
+    for start in range(0, s.shape[1], chunk):
+        sc = s[:, start:start + chunk]
+        sign, _, _ = _ExpState(xi.T @ sc, function.beta).flips(xi, sc, values=False)
+        out.append((sign >= 0).all(0))
+    return torch.cat(out)
 
 
 @dataclass(frozen=True)
@@ -278,59 +569,54 @@ def async_sweeps(patterns: torch.Tensor, probes: torch.Tensor, function, sweeps:
     a random order (the same for every probe, new each sweep, from ``seed``); a bit flips when
     its exact dE is negative (dE = 0 keeps it). The overlaps follow each flip (x -= 2 s_i xi_i),
     so a sweep costs O(N K P). ``until_stable`` stops early after a sweep without flips.
+    All probes are updated together, so they must fit in memory at once.
     """
     _check_function(function)
-    check_range("sweeps", sweeps, 1, None)
+    check_range("sweeps", sweeps, 1, None, integer=True)
+    sweeps = int(sweeps)
+    until_stable = _check_flag("until_stable", until_stable)
+    memory_limit = _limit(memory_limit)
     xi, s = _pair(patterns, probes)
-    s = s.clone()
     n, k = xi.shape
     dtype = _dtype_for(n, k, function, "auto", xi.device)
     _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
-    check_memory(8 * 4 * k, s.shape[1], 8 * n * k, xi.device, f"async updates of K={k} patterns of N={n} neurons",
-                 memory_limit)
+    what = f"async updates of K={k} patterns of N={n} neurons"
+    chunk = check_memory(8 * (n + 6 * k), s.shape[1], 8 * n * k, xi.device, what, memory_limit)
+    _all_columns(chunk, s.shape[1], what, memory_limit)
+    gen = generator_for(seed, "cpu", stream="order")
+    xi, s = _converted(xi, s)
+    s = s.clone()
     if dtype == torch.int64:
         xi_w = xi.to(torch.int64)
         x = (xi.T @ s).round().to(torch.int64)
     else:
         xi_w, x = xi, xi.T @ s
-    gen = generator_for(seed, "cpu", stream="order")
     flips = torch.zeros(s.shape[1], dtype=torch.int64, device=s.device)
     energies = [-function(x.double()).sum(0)]
-    # Exponential F, optimised (about 5x fewer passes over the K x P overlaps than the generic
-    # path): keep e = exp(beta (x - c)) with c each probe's largest overlap at the start of the
-    # sweep, and multiply the flipped probes' columns by exp(+/-2 beta) instead of re-exponentiating.
-    # Within a sweep x - c <= 2N, so e stays finite while 2 beta N < 600.
-    fast_exp = isinstance(function, Exponential) and 2 * function.beta * n < 600
+    # Exponential F: the exact signs of the module docstring, from the largest overlap and the
+    # weights e^(beta (x - m)) of each probe, recomputed for the probes whose overlaps just changed.
+    exp_state = _ExpState(x, function.beta) if isinstance(function, Exponential) else None
     # Polynomial F, optimised: keep 2A(x) (K x P) and sum_mu 2B(x_mu) (P) and recompute them only
     # for the probes whose overlaps just changed (a flip touches few probes), instead of three
     # powers of the whole K x P matrix per neuron (what it buys: ~5-10x in a sweep).
-    cached = isinstance(function, Polynomial)
-    if cached:
+    if exp_state is None:
         a2, b2 = _coefficients(x, function)
         b2_sum = b2.sum(0)
     for sweep in range(1, sweeps + 1):
         before = int(flips.sum())
-        if fast_exp:
-            b = function.beta
-            e = torch.exp(b * (x - x.max(0, keepdim=True).values))
-            total = e.sum(0)
         for i in torch.randperm(n, generator=gen).tolist():
-            if fast_exp:  # dE e^(-beta c) = sinh(2 beta) s_i sum_mu xi_i^mu e_mu - (cosh(2 beta) - 1) sum_mu e_mu
-                d = math.sinh(2 * b) * s[i] * (xi_w[i] @ e) - (math.cosh(2 * b) - 1) * total
-            elif cached:  # 2 dE = -(s_i sum_mu xi_i^mu 2A(x_mu) + sum_mu 2B(x_mu)); only its sign matters here
+            if exp_state is not None:
+                d = exp_state.flips(xi_w[i:i + 1], s[i:i + 1], values=False)[0][0]
+            else:  # 2 dE = -(s_i sum_mu xi_i^mu 2A(x_mu) + sum_mu 2B(x_mu)); only its sign matters here
                 d = -(s[i].to(a2.dtype) * (xi_w[i] @ a2) + b2_sum)
-            else:
-                d = _delta(xi_w[i:i + 1], x, s[i:i + 1], function, rescale=False)[0]
             flip = (d < 0).nonzero()[:, 0]
             if flip.numel():
                 s[i, flip] = -s[i, flip]
                 step = (2 * s[i, flip]).to(x.dtype)[None, :] * xi_w[i, :, None]  # x_mu changes by 2 s_i' xi_i^mu
                 x.index_add_(1, flip, step)
-                if fast_exp:
-                    cols = e.index_select(1, flip) * torch.exp(b * step)  # e^(+/-2 beta) on K x (flipped) entries
-                    e.index_copy_(1, flip, cols)
-                    total[flip] = cols.sum(0)
-                elif cached:
+                if exp_state is not None:
+                    exp_state.refresh(flip)
+                else:
                     new_a2, new_b2 = _coefficients(x.index_select(1, flip), function)
                     a2.index_copy_(1, flip, new_a2)
                     b2_sum[flip] = new_b2.sum(0)
@@ -341,61 +627,131 @@ def async_sweeps(patterns: torch.Tensor, probes: torch.Tensor, function, sweeps:
     return DenseRun(s, flips, torch.stack(energies), sweep)
 
 
+# --- the continuous modern Hopfield network ---------------------------------------------------------
+
+def _finite(x: torch.Tensor, name: str) -> None:
+    if x.is_floating_point() and not bool(torch.isfinite(x).all()):
+        bad = x[~torch.isfinite(x)][0].item()
+        raise ValueError(f"{name} holds {bad!r}; allowed: finite real numbers")
+
+
+def _scaled_logits(beta: float, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """beta z, or where that overflows beta (z - max z) and the max (softmax and lse are shift-invariant)."""
+    t = beta * z
+    if bool(torch.isfinite(t).all()):
+        return t, None
+    z = z.to(torch.float64)  # beta itself may lie beyond the range of a narrower dtype
+    top = z.max(0, keepdim=True).values
+    return beta * (z - top), top[0]
+
+
+def _lse(beta: float, z: torch.Tensor) -> torch.Tensor:
+    t, top = _scaled_logits(beta, z)
+    out = torch.logsumexp(t, dim=0) / beta
+    return out if top is None else top + out
+
+
 def lse(beta: float, z: torch.Tensor) -> torch.Tensor:
     """lse(beta, z) = ln(sum_mu exp(beta z_mu)) / beta along dim 0 (stable for any beta > 0)."""
     check_range("beta", beta, 0.0, None, low_open=True)
-    return torch.logsumexp(beta * z, dim=0) / beta
+    z = _tensor(z, "z")
+    if z.dim() == 0 or z.shape[0] == 0:
+        raise ValueError(f"z has shape {tuple(z.shape)}; expected at least one entry along dim 0")
+    _finite(z, "z")
+    return _lse(beta, z)
 
 
 def _real_pair(patterns, queries) -> tuple[torch.Tensor, torch.Tensor, bool]:
-    x = torch.as_tensor(patterns).to(torch.float64)
-    q = torch.as_tensor(queries).to(torch.float64)
+    """Shape-checked real patterns (d, K) and queries (d, P) (a vector: one query), not yet converted."""
+    x, q = _tensor(patterns, "patterns"), _tensor(queries, "queries")
     vector = q.dim() == 1
     if vector:
         q = q[:, None]
     if x.dim() != 2 or q.dim() != 2 or x.shape[0] != q.shape[0]:
         raise ValueError(f"patterns {tuple(x.shape)} and queries {tuple(q.shape)} do not fit; expected (d, K) and (d, P)")
-    return x, q.to(x.device), vector
+    if x.numel() == 0 or q.numel() == 0:
+        raise ValueError(f"patterns {tuple(x.shape)} and queries {tuple(q.shape)}: allowed d >= 1, K >= 1 patterns "
+                         "and P >= 1 queries")
+    _finite(x, "patterns")
+    _finite(q, "queries")
+    return x, q, vector
+
+
+def _dots(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    z = x.T @ q
+    if not bool(torch.isfinite(z).all()):
+        raise ValueError("patterns and queries are too large: their dot products X^T xi overflow float64 "
+                         "(allowed: values whose products stay below 1.8e308)")
+    return z
 
 
 def continuous_energy(patterns: torch.Tensor, queries: torch.Tensor, beta: float) -> torch.Tensor:
     """[R20]: E(xi) = -lse(beta, X^T xi) + xi^T xi / 2 + ln(K) / beta + M^2 / 2 for each column xi."""
+    check_range("beta", beta, 0.0, None, low_open=True)
     x, q, _ = _real_pair(patterns, queries)
+    d, k = x.shape
+    chunk = check_memory(8 * (3 * k + d), q.shape[1], 8 * d * k, x.device, f"energies with K={k} patterns of d={d}")
+    x, q = x.to(torch.float64), q.to(x.device, torch.float64)
     big_m = x.norm(dim=0).max()
-    return -lse(beta, x.T @ q) + 0.5 * (q * q).sum(0) + math.log(x.shape[1]) / beta + 0.5 * big_m ** 2
+    out = []
+    for i in range(0, q.shape[1], chunk):
+        qc = q[:, i:i + chunk]
+        z = _dots(x, qc)
+        if beta >= 1e-3:
+            out.append(-_lse(beta, z) + 0.5 * (qc * qc).sum(0) + math.log(k) / beta + 0.5 * big_m ** 2)
+        else:  # ln(K) / beta would swamp lse - ln(K) / beta = max z + ln(mean e^(beta (z - max z))) / beta
+            top = z.max(0).values
+            attraction = -(top + torch.log1p(torch.expm1(beta * (z - top)).mean(0)) / beta)
+            out.append(attraction + 0.5 * (qc * qc).sum(0) + 0.5 * big_m ** 2)
+    return torch.cat(out)
 
 
 def continuous_update(patterns: torch.Tensor, queries: torch.Tensor, beta: float,
                       memory_limit: int | None = None) -> torch.Tensor:
-    """One update of the continuous modern Hopfield network: xi <- X softmax(beta X^T xi), per column."""
+    """One update of the continuous modern Hopfield network: xi <- X softmax(beta X^T xi), per column
+    (stable for any beta > 0: where beta X^T xi overflows, its largest entry is subtracted first)."""
     check_range("beta", beta, 0.0, None, low_open=True)
+    memory_limit = _limit(memory_limit)
     x, q, vector = _real_pair(patterns, queries)
     d, k = x.shape
     chunk = check_memory(8 * 2 * k, q.shape[1], 8 * d * k, x.device, f"one update with K={k} patterns of d={d}",
                          memory_limit)
-    out = torch.cat([x @ torch.softmax(beta * (x.T @ q[:, i:i + chunk]), dim=0)
+    x, q = x.to(torch.float64), q.to(x.device, torch.float64)
+    out = torch.cat([x @ torch.softmax(_scaled_logits(beta, _dots(x, q[:, i:i + chunk]))[0], dim=0)
                      for i in range(0, q.shape[1], chunk)], 1)
     return out[:, 0] if vector else out
 
 
 def relative_error(estimate: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """||estimate - target|| / ||target||, per column."""
-    estimate, target = torch.as_tensor(estimate, dtype=torch.float64), torch.as_tensor(target, dtype=torch.float64)
-    return (estimate - target).norm(dim=0) / target.norm(dim=0)
+    estimate, target = _tensor(estimate, "estimate"), _tensor(target, "target")
+    if estimate.shape != target.shape or estimate.dim() not in (1, 2) or target.numel() == 0:
+        raise ValueError(f"estimate {tuple(estimate.shape)} and target {tuple(target.shape)}: allowed two "
+                         "non-empty vectors or (d, P) matrices of the same shape")
+    _finite(target, "target")  # a NaN or inf estimate gives a NaN or inf error, as it should
+    estimate, target = estimate.to(torch.float64), target.to(estimate.device, torch.float64)
+    norm = target.norm(dim=0)
+    if not bool((norm > 0).all()):
+        raise ValueError("target has a column of zeros: its relative error is undefined; allowed: nonzero targets")
+    return (estimate - target).norm(dim=0) / norm
 
 
 def retrieval_onset(patterns: torch.Tensor, eps: float = 0.05, low: float = 1e-4, high: float = 1e4,
                     rtol: float = 1e-3) -> float:
     """The smallest beta at which one update from *every* stored pattern lands within relative
     error ``eps`` of it: bisection on log beta between ``low`` and ``high`` (to relative
-    precision ``rtol``). The worst pattern's error falls as beta grows (its own softmax weight
-    grows when it is the pattern most similar to itself, xi_i . xi_i > xi_i . xi_j, as for
+    precision ``rtol``, 1e-12 <= rtol <= 1). The worst pattern's error falls as beta grows (its own
+    softmax weight grows when it is the pattern most similar to itself, xi_i . xi_i > xi_i . xi_j, as for
     distinct patterns of equal norm); ``ValueError`` if it is still above eps at ``high``.
     """
     check_range("eps", eps, 0.0, 1.0, low_open=True)
     check_range("low", low, 0.0, None, low_open=True)
     check_range("high", high, low, None, low_open=True)
-    x = torch.as_tensor(patterns, dtype=torch.float64)
+    check_range("rtol", rtol, 1e-12, 1.0)
+    x, _, _ = _real_pair(patterns, patterns)
+    x = x.to(torch.float64)
+    if not bool((x.norm(dim=0) > 0).all()):
+        raise ValueError("patterns has a column of zeros, whose relative error is undefined; allowed: nonzero patterns")
 
     def worst(beta):
         return float(relative_error(continuous_update(x, x, beta), x).max())
@@ -405,7 +761,12 @@ def retrieval_onset(patterns: torch.Tensor, eps: float = 0.05, low: float = 1e-4
                          "is some pattern more similar to another (a larger dot product) than to itself?")
     if worst(low) <= eps:
         return low
-    while high / low > 1 + rtol:
-        mid = math.sqrt(low * high)
+    for _ in range(_MAX_BISECTIONS):
+        if not high / low > 1 + rtol:
+            break
+        product = low * high
+        mid = math.sqrt(product) if 0 < product < math.inf else math.sqrt(low) * math.sqrt(high)
+        if not low < mid < high:  # adjacent floats: nothing left to halve
+            break
         low, high = (low, mid) if worst(mid) <= eps else (mid, high)
     return high

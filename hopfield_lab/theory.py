@@ -25,6 +25,12 @@ equation is found by Newton's method (the right-hand side is concave in m > 0, s
 from m = 1 descends onto it or proves there is none), and the retrieval state is the
 smallest sigma with sigma = sqrt(alpha q) / (1 - C) on that branch.
 
+Below T = 1e-9 the step is narrower than the spacing of floats near z0 (T / sigma below one
+ulp of m / sigma from about T = 1e-16), so there the T = 0 limit is used instead: the
+retrieval state m = erf(y), sigma = sqrt(alpha) + sqrt(2/pi) e^{-y^2}, r = sigma^2 / alpha,
+C = sqrt(2/pi) e^{-y^2} / sigma, q = 1 - C T (and y = 0, m = 0 for the spin glass). Its
+error there is O(T^2), far below what the finite-T solver resolves at such T.
+
 Also here: the signal-to-noise estimates of perfect recall [McE87] used in notebook 05.
 """
 from __future__ import annotations
@@ -40,20 +46,21 @@ _Z_MAX = 10.0  # Gaussian weight beyond |z| = 10 is below 1e-22
 _FIXED_BREAKS = np.array([-_Z_MAX, -6.0, -3.0, -1.5, 0.0, 1.5, 3.0, 6.0, _Z_MAX])
 _STEP_BREAKS = np.array([-40.0, -10.0, -3.0, -1.0, 0.0, 1.0, 3.0, 10.0, 40.0])  # in units of T / sigma
 _M_FLOOR = 0.05  # a retrieval overlap below this counts as none (as at T >= T_c for alpha -> 0)
+_T0_BELOW = 1e-9  # below this temperature the T = 0 equations are used (module docstring)
+_TOL_RANGE = (1e-12, 1.0)  # allowed bisection tolerances: a positive floor, so a bisection always ends
+_MAX_BISECTIONS = 200  # more halvings than any allowed tolerance needs (2^-200 << 1e-12): never a hang
 
 
 def _t0_equation(y: float, alpha: float) -> float:
     return y * (math.sqrt(2 * alpha) + 2 / math.sqrt(math.pi) * math.exp(-y * y)) - math.erf(y)
 
 
-def retrieval_overlap_t0(alpha: float) -> float:
-    """Retrieval overlap m(alpha) at T = 0, or 0.0 where no retrieval solution exists (alpha > alpha_c).
-
-    Solves y (sqrt(2 alpha) + 2/sqrt(pi) e^{-y^2}) = erf(y) for the largest root y > 0 by
-    scanning down from large y and bisecting; m = erf(y).
-    """
-    check_range("alpha", alpha, 0.0, None, low_open=True)
-    ys = np.linspace(1.0 / math.sqrt(2 * alpha) + 3.0, 0.05, 2000)  # the root lies below 1/sqrt(2 alpha)
+def _t0_root(alpha: float) -> float | None:
+    """The largest root y > 0 of the T = 0 equation (None where there is none, alpha > alpha_c)."""
+    start = 1.0 / math.sqrt(2 * alpha) + 3.0  # the root lies below 1/sqrt(2 alpha)
+    if _t0_equation(start, alpha) <= 0:  # alpha < ~1e-32: the + 3 is lost to rounding, start above the root
+        start = 1.0 / math.sqrt(2 * alpha) * (1 + 1e-6)
+    ys = np.linspace(start, 0.05, 2000).tolist()
     values = [_t0_equation(y, alpha) for y in ys]
     for (y_hi, f_hi), (y_lo, f_lo) in zip(zip(ys, values), zip(ys[1:], values[1:])):
         if f_hi > 0 >= f_lo:
@@ -63,14 +70,35 @@ def retrieval_overlap_t0(alpha: float) -> float:
                     y_hi = mid
                 else:
                     y_lo = mid
-            return math.erf(0.5 * (y_hi + y_lo))
-    return 0.0
+            return 0.5 * (y_hi + y_lo)
+    return None
+
+
+def retrieval_overlap_t0(alpha: float) -> float:
+    """Retrieval overlap m(alpha) at T = 0, or 0.0 where no retrieval solution exists (alpha > alpha_c).
+
+    Solves y (sqrt(2 alpha) + 2/sqrt(pi) e^{-y^2}) = erf(y) for the largest root y > 0 by
+    scanning down from large y and bisecting; m = erf(y).
+    """
+    check_range("alpha", alpha, 0.0, None, low_open=True)
+    y = _t0_root(alpha)
+    return 0.0 if y is None else math.erf(y)
+
+
+def _check_tol(name: str, tol) -> None:
+    check_range(name, tol, *_TOL_RANGE)
 
 
 def alpha_c_t0(tol: float = 1e-6) -> tuple[float, float]:
-    """(alpha_c, m at alpha_c) at T = 0: the largest alpha with a retrieval solution (0.1379, 0.9674)."""
+    """(alpha_c, m at alpha_c) at T = 0: the largest alpha with a retrieval solution (0.1379, 0.9674).
+
+    ``tol``: the width of the final bisection interval, 1e-12 <= tol <= 1.
+    """
+    _check_tol("tol", tol)
     lo, hi = 0.05, 0.3
-    while hi - lo > tol:
+    for _ in range(_MAX_BISECTIONS):
+        if not hi - lo > tol:
+            break
         mid = 0.5 * (lo + hi)
         if retrieval_overlap_t0(mid) > 0:
             lo = mid
@@ -80,6 +108,15 @@ def alpha_c_t0(tol: float = 1e-6) -> tuple[float, float]:
 
 
 # --- finite temperature ----------------------------------------------------------------------
+
+def _t0_limit(alpha: float, temperature: float, y: float) -> tuple[float, float, float]:
+    """(m, q, r) of the RS state at T -> 0 (alpha > 0) with y = m / (sqrt 2 sigma): y = 0 is the
+    spin glass (m = 0). From m = erf(y), C = sqrt(2/pi) e^{-y^2} / sigma and sigma (1 - C) = sqrt(alpha):
+    sigma = sqrt(alpha) + sqrt(2/pi) e^{-y^2}; q = 1 - C T to first order in T."""
+    bump = math.sqrt(2.0 / math.pi) * math.exp(-y * y)
+    sigma = math.sqrt(alpha) + bump
+    return math.erf(y), 1.0 - bump / sigma * temperature, (1.0 + bump / math.sqrt(alpha)) ** 2
+
 
 def _gaussian_averages(m, sigma, beta: float):
     """<tanh x>, <tanh^2 x> and C = beta <sech^2 x> over z ~ N(0, 1), x = beta (m + sigma z).
@@ -145,10 +182,16 @@ def _sigma_mismatch(sigma, alpha: float, beta: float):
 
 def _retrieval_state(alpha: float, temperature: float, refine: bool = True):
     """(m, q, r) of the retrieval state at (alpha, T > 0), or None if there is none."""
-    beta = 1.0 / temperature
-    if alpha == 0:
+    if alpha == 0:  # Curie-Weiss: q = m^2, and r = q / (1 - C)^2 with C = beta (1 - q), its alpha -> 0 limit
         m = curie_weiss_overlap(temperature)
-        return (m, m * m, 1.0) if m > _M_FLOOR else None
+        if m <= _M_FLOOR:
+            return None
+        q = m * m
+        return m, q, q / (1.0 - (1.0 - q) / temperature) ** 2
+    if temperature < _T0_BELOW:
+        y = _t0_root(alpha)
+        return None if y is None else _t0_limit(alpha, temperature, y)
+    beta = 1.0 / temperature
     scale = math.sqrt(alpha)
     sigmas = scale * np.geomspace(1e-3, 30.0, 81)
     gap, _, _ = _sigma_mismatch(sigmas, alpha, beta)
@@ -207,12 +250,16 @@ def rs_solution(alpha: float, temperature: float) -> tuple[float, float, float]:
     state = _retrieval_state(alpha, temperature)
     if state is not None:
         return state
+    if alpha == 0:  # no noise from other patterns: the paramagnet, q = 0 and so r = q / (1 - C)^2 = 0
+        return 0.0, 0.0, 0.0
+    if temperature < _T0_BELOW:  # the spin glass at T -> 0 (module docstring)
+        return 0.0, *_t0_limit(alpha, temperature, 0.0)[1:]
     beta, q, r = 1.0 / temperature, 1.0, 1.0
     for _ in range(5000):
         _, q_new, c = _gaussian_averages(np.zeros(1), np.array([math.sqrt(alpha * r)]), beta)
         q_new, c = float(q_new[0]), float(c[0])
         r_new = q_new / (1.0 - c) ** 2 if c < 1.0 - 1e-9 else 1e9
-        if abs(q_new - q) < 1e-12:
+        if abs(q_new - q) < 1e-12 and abs(r_new - r) <= 1e-12 * max(1.0, r):  # both settled, not q alone
             break
         q, r = 0.5 * (q + q_new), 0.5 * (r + r_new)
     return 0.0, q, r
@@ -222,8 +269,10 @@ def retrieval_overlap(alpha: float, temperature: float) -> float:
     """Retrieval overlap m(alpha, T) from the RS equations (0 where there is no retrieval state)."""
     check_range("alpha", alpha, 0.0, None)
     check_range("temperature", temperature, 0.0, None)
+    if temperature < _T0_BELOW and alpha > 0:  # T = 0 and the T -> 0 limit (module docstring)
+        return retrieval_overlap_t0(alpha)
     if temperature == 0:
-        return retrieval_overlap_t0(alpha) if alpha > 0 else 1.0
+        return 1.0
     state = _retrieval_state(alpha, temperature)
     return 0.0 if state is None else state[0]
 
@@ -233,12 +282,16 @@ def retrieval_boundary(alpha: float, tol: float = 1e-4) -> float:
 
     Reference values: T_M(0.01) = 0.801, T_M(0.05) = 0.542, T_M(0.10) = 0.315, T_M(0.13) = 0.149;
     near alpha = 0, T_M ~ 1 - 1.95 sqrt(alpha); T_M = 0 at alpha_c = 0.1379.
+    ``tol``: the width of the final bisection interval in T, 1e-12 <= tol <= 1.
     """
     check_range("alpha", alpha, 0.0, None, low_open=True)
+    _check_tol("tol", tol)
     if retrieval_overlap_t0(alpha) == 0:
         return 0.0
     lo, hi = 0.0, 1.0
-    while hi - lo > tol:
+    for _ in range(_MAX_BISECTIONS):
+        if not hi - lo > tol:
+            break
         mid = 0.5 * (lo + hi)
         if _retrieval_state(alpha, mid, refine=False) is not None:
             lo = mid
@@ -298,9 +351,17 @@ def bit_error_probability(n: int, p: float) -> float:
     return 0.5 * math.erfc(math.sqrt(n / (p - 1)) / math.sqrt(2.0))
 
 
+def _check_flag(name: str, value) -> None:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={value!r} is not allowed; {name} must be True or False")
+
+
 def exact_recall_probability(n: int, p: float, all_patterns: bool = True) -> float:
     """P(every bit of all p patterns, or of one given pattern, is stable), treating the N p (or N)
     bits as independent rare events: exp(-(expected number of unstable bits))."""
+    check_range("n", n, 2, None, integer=True)
+    check_range("p", p, 1, None)
+    _check_flag("all_patterns", all_patterns)
     bits = n * p if all_patterns else n
     return math.exp(-bits * bit_error_probability(n, p))
 
@@ -313,6 +374,7 @@ def union_bound_capacity(n: int, all_patterns: bool = True, expected_errors: flo
     finite N they are larger, since ln(N p) < 2 ln N and the tail has a prefactor < 1.
     """
     check_range("n", n, 3, None, integer=True)
+    _check_flag("all_patterns", all_patterns)
     check_range("expected_errors", expected_errors, 0.0, None, low_open=True)
     bits = (lambda p: n * p) if all_patterns else (lambda p: n)
     lo, hi = 1.0, float(n)

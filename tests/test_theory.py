@@ -1,5 +1,7 @@
 """hopfield_lab.theory against published values of the replica-symmetric theory [AGS87]."""
+import contextlib
 import math
+import signal
 
 import numpy as np
 
@@ -139,3 +141,136 @@ def test_one_pattern_exact_probability():
     assert th.one_pattern_exact_leading_order(1000) == pytest.approx(0.898, abs=1e-3)
     assert th.one_pattern_exact_leading_order(1e4) == pytest.approx(0.911, abs=1e-3)
     assert th.exact_recall_probability(1000, 1) == 1.0
+
+
+# --- tiny T uses the T = 0 limit (review finding 4) -----------------------------------------------
+
+@pytest.mark.parametrize("t", [1e-9, 1e-12, 1e-17, 1e-18, 5e-324])
+def test_retrieval_state_at_tiny_temperature_is_the_t0_limit(t):
+    """The T -> 0 limit at alpha = 0.1: m = 0.99800, r = 1.0431 (was m = 0 at 1e-17, r = 1.0 below, NaN at 5e-324)."""
+    m, q, r = th.rs_solution(0.1, t)
+    assert m == pytest.approx(0.99800, abs=1e-5) and r == pytest.approx(1.04306, abs=1e-4)
+    assert 1 - 1e-8 < q <= 1.0
+    assert th.retrieval_overlap(0.1, t) == m == pytest.approx(th.retrieval_overlap_t0(0.1), abs=1e-9)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1, 0.137])
+def test_rs_solution_is_continuous_where_the_t0_limit_takes_over(alpha):
+    below, above = th.rs_solution(alpha, 0.99999e-9), th.rs_solution(alpha, 1.00001e-9)
+    assert below == pytest.approx(above, rel=1e-6)
+
+
+@pytest.mark.parametrize("t", [1e-9, 1e-12, 5e-324])
+def test_spin_glass_at_tiny_temperature(t):
+    """alpha = 0.2 > alpha_c: m = 0, q -> 1, r -> (1 + sqrt(2 / (pi alpha)))^2 = 7.7513 (was 976563 at 1e-9)."""
+    m, q, r = th.rs_solution(0.2, t)
+    assert m == 0.0 and q == pytest.approx(1.0, abs=1e-8)
+    assert r == pytest.approx((1 + math.sqrt(2 / (math.pi * 0.2))) ** 2, rel=1e-6)
+
+
+def test_rs_solution_at_zero_load_gives_the_limit_of_r():
+    """alpha -> 0: r = q / (1 - C)^2 with q = m^2 and C = beta (1 - q): 1.319 at T = 0.5 (was a placeholder 1.0)."""
+    m, q, r = th.rs_solution(0, 0.5)
+    assert m == pytest.approx(0.9575, abs=1e-4) and q == pytest.approx(m * m)
+    assert r == pytest.approx(q / (1 - 2 * (1 - q)) ** 2) and r == pytest.approx(1.319, abs=1e-3)
+    assert th.rs_solution(0, 1.0) == (0.0, 0.0, 0.0)  # the paramagnet (r was 1e9 at T = 1)
+    assert th.rs_solution(0, 2.0) == (0.0, 0.0, 0.0)
+
+
+# --- tolerances that never end, and unchecked arguments (findings 6, 7, 15) ------------------------
+
+@contextlib.contextmanager
+def ends_within(seconds):
+    """Turn a hang into a failure (SIGALRM); not a timing assertion: the limit is generous."""
+    def alarm(signum, frame):
+        raise AssertionError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("tol", [0.0, -1e-4, float("nan"), 1e-13, 2.0])
+def test_bisection_tolerances_are_checked(tol):
+    with ends_within(120):
+        with pytest.raises(ValueError, match="tol="):
+            th.retrieval_boundary(0.1, tol=tol)
+        with pytest.raises(ValueError, match="tol="):
+            th.alpha_c_t0(tol=tol)
+
+
+def test_smallest_tolerance_ends():
+    with ends_within(300):
+        assert th.alpha_c_t0(tol=1e-12)[0] == pytest.approx(0.13790, abs=1e-5)
+
+
+@pytest.mark.parametrize("args, words", [
+    (("10", 1), "n='10'"), ((10, "1"), "p='1'"), ((10, 1, "yes"), "all_patterns='yes'"), ((1, 1), "n=1"),
+    ((10.5, 2), "n=10.5"), ((10, 0.5), "p=0.5"), ((10, float("nan")), "p=nan"), ((None, 1), "n=None"),
+])
+def test_exact_recall_probability_checks_its_arguments(args, words):
+    with pytest.raises(ValueError) as err:
+        th.exact_recall_probability(*args)
+    assert words in str(err.value)
+
+
+def test_exact_recall_probability_accepts_numpy_numbers():
+    assert th.exact_recall_probability(np.int64(1000), np.float64(40.0), all_patterns=np.bool_(False)) == \
+        th.exact_recall_probability(1000, 40.0, all_patterns=False)
+
+
+# --- property tests (hypothesis) ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+@PROPERTY
+@given(alpha=st.floats(0.0, 0.3), log_t=st.floats(-744.0, 1.0))
+def test_property_rs_solution_is_a_state_at_any_temperature(alpha, log_t):
+    t = math.exp(log_t)
+    m, q, r = th.rs_solution(alpha, t)
+    assert 0.0 <= m <= 1.0 and 0.0 <= q <= 1.0 and 0.0 <= r < math.inf
+    assert th.retrieval_overlap(alpha, t) == m
+    if alpha > 0 and t < 1e-3:  # near T = 0: the T = 0 overlap (below alpha_c; none above)
+        assert m == pytest.approx(th.retrieval_overlap_t0(alpha), abs=5e-3) or abs(alpha - 0.1379) < 2e-3
+
+
+_BAD = [float("nan"), float("inf"), -float("inf"), -1, 0, -0.5, 2.5, 10**400, 1e300, "abc", None, True, 1j, [],
+        np.float64("nan"), np.int64(-3), 1e-320]
+
+_THEORY_CALLS = {
+    th.retrieval_overlap_t0: dict(alpha=0.1),
+    th.alpha_c_t0: dict(tol=1e-3),
+    th.rs_solution: dict(alpha=0.05, temperature=0.4),
+    th.retrieval_overlap: dict(alpha=0.05, temperature=0.4),
+    th.retrieval_boundary: dict(alpha=0.05, tol=1e-2),
+    th.spin_glass_temperature: dict(alpha=0.05),
+    th.curie_weiss_overlap: dict(temperature=0.5),
+    th.crosstalk_variance: dict(n=100, p=5),
+    th.bit_error_probability: dict(n=100, p=5),
+    th.exact_recall_probability: dict(n=100, p=5, all_patterns=True),
+    th.union_bound_capacity: dict(n=100, all_patterns=True, expected_errors=1.0),
+    th.one_pattern_exact_leading_order: dict(n=100),
+}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+@given(data=st.data())
+def test_property_theory_bad_input_raises_only_value_error(data):
+    function = data.draw(st.sampled_from(sorted(_THEORY_CALLS, key=lambda f: f.__name__)), label="function")
+    kwargs = dict(_THEORY_CALLS[function])
+    name = data.draw(st.sampled_from(sorted(kwargs)), label="argument")
+    kwargs[name] = data.draw(st.sampled_from(_BAD), label=name)
+    with ends_within(300):
+        try:
+            result = function(**kwargs)
+        except ValueError:
+            return
+    values = result if isinstance(result, tuple) else (result,)
+    assert not any(isinstance(v, float) and math.isnan(v) for v in values)
