@@ -90,21 +90,28 @@ def _check_tol(name: str, tol) -> None:
 
 
 def alpha_c_t0(tol: float = 1e-6) -> tuple[float, float]:
-    """(alpha_c, m at alpha_c) at T = 0: the largest alpha with a retrieval solution (0.1379, 0.9674).
+    """(alpha_c, m_c) at T = 0: the largest alpha with a retrieval solution (0.137906, 0.96742).
 
-    ``tol``: the width of the final bisection interval, 1e-12 <= tol <= 1.
+    With y = m / (sqrt 2 sigma), the T = 0 equations give alpha(y) = (erf(y) / y - 2 e^{-y^2} /
+    sqrt(pi))^2 / 2 along the retrieval branch; alpha_c is its maximum and m_c = erf(y*) at the
+    maximiser (read off at the maximiser, not at an alpha just below alpha_c, where m(alpha) has
+    a square-root singularity and loses digits). ``tol``: the width of the final interval in y,
+    1e-12 <= tol <= 1 (golden-section search on [0.5, 3]).
     """
     _check_tol("tol", tol)
-    lo, hi = 0.05, 0.3
+
+    def alpha_of(y: float) -> float:
+        return 0.5 * (math.erf(y) / y - 2.0 / math.sqrt(math.pi) * math.exp(-y * y)) ** 2
+
+    golden = (math.sqrt(5.0) - 1.0) / 2.0
+    lo, hi = 0.5, 3.0
     for _ in range(_MAX_BISECTIONS):
         if not hi - lo > tol:
             break
-        mid = 0.5 * (lo + hi)
-        if retrieval_overlap_t0(mid) > 0:
-            lo = mid
-        else:
-            hi = mid
-    return lo, retrieval_overlap_t0(lo)
+        a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
+        lo, hi = (lo, b) if alpha_of(a) > alpha_of(b) else (a, hi)
+    y = 0.5 * (lo + hi)
+    return alpha_of(y), math.erf(y)
 
 
 # --- finite temperature ----------------------------------------------------------------------
@@ -298,6 +305,77 @@ def retrieval_boundary(alpha: float, tol: float = 1e-4) -> float:
         else:
             hi = mid
     return lo
+
+
+
+# --- the thermodynamic transition T_c(alpha) [AGS87] ----------------------------------------
+
+_Z_GRID = np.linspace(-_Z_MAX, _Z_MAX, 8001)
+_Z_WEIGHTS = np.exp(-_Z_GRID ** 2 / 2) / np.exp(-_Z_GRID ** 2 / 2).sum()
+
+
+def _spin_glass_state(alpha: float, temperature: float) -> tuple[float, float, float] | None:
+    """(0, q, r) of the RS spin-glass state (m = 0, q > 0): sigma (1 - C) = sqrt(alpha q) with
+    q = <tanh^2(beta sigma z)>, C = beta (1 - q), sigma^2 = alpha r (bisection in sigma; None above T_g)."""
+    beta = 1.0 / temperature
+
+    def q_and_c(sigma):
+        t = np.tanh(beta * sigma * _Z_GRID)
+        q = float((_Z_WEIGHTS * t * t).sum())
+        return q, beta * (1.0 - q)
+
+    def mismatch(sigma):
+        q, c = q_and_c(sigma)
+        return sigma * (1.0 - c) - math.sqrt(alpha * q)
+
+    grid = np.geomspace(1e-4, math.sqrt(alpha) + 2.0, 400)
+    negative = [k for k, s in enumerate(grid) if mismatch(s) < 0]
+    if not negative or negative[-1] == len(grid) - 1:
+        return None
+    lo, hi = grid[negative[-1]], grid[negative[-1] + 1]
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if mismatch(mid) < 0 else (lo, mid)
+    sigma = 0.5 * (lo + hi)
+    q, _ = q_and_c(sigma)
+    return 0.0, q, sigma * sigma / alpha
+
+
+def rs_free_energy(alpha: float, temperature: float, m: float, q: float, r: float) -> float:
+    """AGS's replica-symmetric free energy per neuron at a solution (m, q, r), up to a constant common to
+    all states: m^2/2 + alpha/(2 beta) [ln(1 - beta(1 - q)) - beta q / (1 - beta(1 - q))]
+    + alpha beta r (1 - q) / 2 - (1/beta) <<ln 2 cosh beta (m + sqrt(alpha r) z)>>."""
+    beta = 1.0 / temperature
+    x = np.abs(beta * (m + math.sqrt(alpha * r) * _Z_GRID))
+    log_cosh = float((_Z_WEIGHTS * (x + np.log1p(np.exp(-2 * x)))).sum())
+    c = 1.0 - beta * (1.0 - q)
+    return (0.5 * m * m + alpha / (2 * beta) * (math.log(c) - beta * q / c) + 0.5 * alpha * beta * r * (1 - q)
+            - log_cosh / beta)
+
+
+def thermodynamic_transition(alpha: float, tol: float = 1e-3, t_min: float = 0.02) -> float:
+    """T_c(alpha) [AGS87]: the highest temperature at which the retrieval state has a lower RS free energy
+    than the spin-glass state (bisection in T on [t_min, T_M(alpha)]); 0.0 where it is higher already at
+    t_min (alpha above about 0.052: every retrieval state is metastable). Between T_c and T_M the
+    retrieval state exists but is metastable."""
+    check_range("alpha", alpha, 0.0, None, low_open=True)
+    _check_tol("tol", tol)
+
+    def retrieval_lower(T):
+        state, glass = _retrieval_state(alpha, T), _spin_glass_state(alpha, T)
+        if state is None:
+            return False
+        return glass is None or rs_free_energy(alpha, T, *state) < rs_free_energy(alpha, T, *glass)
+
+    lo, hi = t_min, retrieval_boundary(alpha, tol=tol)
+    if hi <= lo or not retrieval_lower(lo):
+        return 0.0
+    for _ in range(_MAX_BISECTIONS):
+        if not hi - lo > tol:
+            break
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if retrieval_lower(mid) else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def spin_glass_temperature(alpha: float) -> float:

@@ -36,9 +36,10 @@ def one_triangle(n, seed):
 
 RANDOM_SYMMETRIC_RIGHT = [
     random_symmetric,
-    lambda n, seed: random_symmetric(n, seed).float(),  # float32
     lambda n, seed: (lambda a: ((a + a.T) / 2).tolist())(np.random.default_rng(seed).standard_normal((n, n))),  # numpy, list
-    lambda n, seed: (lambda a: 0.5 * (a + a.transpose(0, 1)))(torch.normal(0.0, 1.0, (n, n), generator=torch.Generator().manual_seed(seed))),
+    lambda n, seed: (lambda a: (a + a.T) / 2)(np.random.default_rng(seed).standard_normal((n, n))),  # numpy array
+    lambda n, seed: (lambda a: 0.5 * (a + a.transpose(0, 1)))(
+        torch.normal(0.0, 1.0, (n, n), generator=torch.Generator().manual_seed(seed), dtype=torch.float64)),
 ]
 RANDOM_SYMMETRIC_WRONG = [
     (lambda n, seed: torch.randn(n, n, generator=torch.Generator().manual_seed(seed)), "not symmetric"),
@@ -50,6 +51,14 @@ RANDOM_SYMMETRIC_WRONG = [
     (torch_global_seed, "global random state"),
     (numpy_global_seed, "global random state"),
     (lambda n, seed: random_symmetric(400, seed), "fixed size"),
+    (lambda n, seed: random_symmetric(n, seed).float(), "float64"),  # float32
+    (lambda n, seed: (lambda a: ((a + a.T) / 2).double())(torch.randn(n, n, generator=torch.Generator().manual_seed(seed))),
+     "drawn in float32"),
+    (lambda n, seed: (lambda a: (a @ a.T) / 2)(torch.randn(n, n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)),
+     "matrix product"),
+    (lambda n, seed: (lambda a: (a + a.T) / 2)(torch.randn(n, n, dtype=torch.float64)), "global random state"),
+    (lambda n, seed: (lambda a: (a + a.T) / 2)(torch.rand(n, n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64) * 2 - 1),
+     "uniform numbers"),
 ]
 
 FIT_SLOPE_RIGHT = [
@@ -58,6 +67,8 @@ FIT_SLOPE_RIGHT = [
     lambda n, t: np.linalg.lstsq(np.stack([np.log(n), np.ones(len(n))], 1), np.log(t), rcond=None)[0][0],
     lambda n, t: (lambda x, y: float(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()))(
         torch.log(torch.tensor(n, dtype=torch.float64)), torch.log(torch.tensor(t, dtype=torch.float64))),
+    lambda n, t: (lambda x, y: float(torch.linalg.lstsq(torch.stack([x, torch.ones_like(x)], 1), y[:, None]).solution[0, 0]))(
+        torch.log(torch.tensor(n, dtype=torch.float32)), torch.log(torch.tensor(t, dtype=torch.float32))),  # float32: within 1e-4
 ]
 FIT_SLOPE_WRONG = [
     (lambda n, t: float(np.log(t[-1] / t[-2]) / np.log(n[-1] / n[-2])), "last two points"),
@@ -66,7 +77,11 @@ FIT_SLOPE_WRONG = [
     (lambda n, t: float(np.polyfit(np.log(n), np.log(t), 1)[1]), "intercept"),
     (lambda n, t: np.polyfit(np.log(n), np.log(t), 1), "one number"),
     (lambda n, t: float(np.polyfit(np.log(n), t, 1)[0]), "log of t too"),
-    (lambda n, t: float(np.log(t[-1] / t[0]) / np.log(n[-1] / n[0])), None),  # end points only
+    (lambda n, t: float(np.log(t[-1] / t[0]) / np.log(n[-1] / n[0])), "end points"),
+    (lambda n, t: float(np.mean(np.diff(np.log(t)) / np.diff(np.log(n)))), "end points"),  # mean of local slopes
+    (lambda n, t: float(np.polyfit(np.log10(n), np.log(t), 1)[0]), "mixed logarithms"),
+    (lambda n, t: float(np.polyfit(np.log(n[-3:]), np.log(t[-3:]), 1)[0]), "last three points"),
+    (lambda n, t: round(float(np.polyfit(np.log(n), np.log(t), 1)[0]), 2), "rounded"),
 ]
 
 

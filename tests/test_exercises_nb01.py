@@ -27,6 +27,18 @@ def hebbian_in_place(patterns):
     return hebbian_weights(patterns)
 
 
+def hebbian_last_only(patterns):
+    n, p = patterns.shape
+    for k in range(p):
+        W = torch.outer(patterns[:, k], patterns[:, k])
+    return W.fill_diagonal_(0)
+
+
+def energy_zeroes_diagonal(W, s):
+    W.fill_diagonal_(0)
+    return float(-0.5 * s @ W @ s)
+
+
 def network_energy(W, s):
     return float(-0.5 * s @ W @ s)
 
@@ -46,12 +58,16 @@ HEBB_WRONG = [
     (lambda y: y.T @ y - y.shape[1] * torch.eye(y.shape[1], dtype=y.dtype), "COLUMNS"),
     (lambda y: y.shape[1] * torch.eye(y.shape[0], dtype=y.dtype) - y @ y.T, "wrong sign"),
     (hebbian_in_place, "changed the patterns"),
+    (hebbian_last_only, "only one pattern"),
+    (lambda y: y @ y.T - y.shape[1], "every entry"),
+    (lambda y: (lambda w: w - torch.diag(w))(y @ y.T), "every entry"),
 ]
 
 ENERGY_RIGHT = [
     network_energy,
     lambda W, s: -0.5 * torch.einsum("i,ij,j->", s, W, s),  # 0-d tensor
-    lambda W, s: -sum(float(W[i, j] * s[i] * s[j]) for i in range(len(s)) for j in range(i + 1, len(s))),  # pairs once
+    lambda W, s: -0.5 * sum(float(W[i, j] * s[i] * s[j]) for i in range(len(s)) for j in range(len(s))),  # all pairs
+    lambda W, s: -0.5 * (s[:, None] * W * s[None, :]).sum(),  # 0-d tensor, broadcasting done right
     lambda W, s: float(-0.5 * np.asarray(s) @ np.asarray(W) @ np.asarray(s)),  # numpy
 ]
 ENERGY_WRONG = [
@@ -60,6 +76,11 @@ ENERGY_WRONG = [
     (lambda W, s: float(0.5 * s @ W @ s), "sign is flipped"),
     (lambda W, s: -0.25 * float(s @ W @ s), "each pair counted twice"),
     (lambda W, s: -0.5 * W @ s * s, "one number"),  # per-neuron terms, not summed
+    (lambda W, s: -sum(float(W[i, j] * s[i] * s[j]) for i in range(len(s)) for j in range(i + 1, len(s))), "i = j terms"),
+    (energy_zeroes_diagonal, "changed W"),
+    (lambda W, s: float(-0.5 * (s * W * s).sum()), "broadcasting"),
+    (lambda W, s: float(-0.5 * s @ W @ s / len(s)), "divided by N"),
+    (lambda W, s: float(-0.5 * s @ torch.triu(W) @ s * 2), "both triangles"),  # upper triangle doubled
 ]
 
 

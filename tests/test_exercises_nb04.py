@@ -1,5 +1,7 @@
 """Notebook 04's self-checks accept the solution (and correct answers written differently), reject
 the stub and every plausible wrong answer, and name the mistake in their feedback."""
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -61,7 +63,16 @@ HYBRID_WRONG = [
     (lambda NJ, S, k, gen: _with_replacement(NJ, S, k, gen), "with replacement"),
     (lambda NJ, S, k, gen: _per_probe(NJ, S, k, gen), "different neurons"),
     (lambda NJ, S, k, gen: _sequential(NJ, S, k, gen), "from the old state"),
+    (_hybrid(n_rows=lambda n, k: round(k * n)), "a step updates at least one"),  # no max(1, .): k N < 1/2 updates nobody
+    (_hybrid(n_rows=lambda n, k: max(1, math.ceil(k * n))), "ceil(k N)"),  # rounds up
+    (lambda NJ, S, k, gen: _probes_as_n(NJ, S, k, gen), "not the number of probes"),  # N = S.shape[1]
 ]
+
+
+def _probes_as_n(NJ, S, k, gen):  # takes N from the columns (probes) of S
+    n = S.shape[1]
+    rows = torch.randperm(n, generator=gen)[: max(1, round(k * n))]
+    return _hybrid(mutate_rows=lambda _: rows)(NJ, S, k, gen)
 
 
 def _with_replacement(NJ, S, k, gen):
@@ -125,6 +136,13 @@ ENDING_WRONG = [
     (lambda st: "fixed" if torch.equal(st[-1], st[-2]) else "2-cycle" if torch.equal(st[-1], st[-3]) else "still moving",
      "raised IndexError"),  # fails on two states
     (lambda st: "fixed" if torch.equal(st[-1], st[-2]) else "2-cycle", "still moving"),  # never "still moving"
+    (lambda st: "still moving" if len(st) < 3 else _ending(["fixed", "2-cycle"])(st), "even with no state before them"),
+    (lambda st: "fixed" if float((st[-1] * st[-2]).double().mean()) > 0.9 else
+     "2-cycle" if len(st) > 2 and float((st[-1] * st[-3]).double().mean()) > 0.9 else "still moving",
+     "nearly equal is not equal"),  # overlap close to 1 taken for equality
+    (lambda st: "fixed" if torch.equal(st[-1], st[-2]) else
+     "2-cycle" if len(st) >= 4 and torch.equal(st[-1], st[-3]) and torch.equal(st[-2], st[-4]) else "still moving",
+     "three states are enough"),  # wants to see the cycle twice
 ]
 
 
@@ -169,7 +187,22 @@ JACOBI_WRONG = [
     (_jac(s_new=lambda xi, S, m: jacobi_iteration(xi, S, xi.T @ S / xi.shape[0])[0]), "new m"),
     (_jac(wrap=list), "list"),
     (lambda xi, S, m: jacobi_iteration(xi, S, m)[::-1], "shape"),  # (m_new, S_new)
+    (lambda xi, S, m: _jacobi_in_place(xi, S, m), "in place"),
+    (_jac(m_new=lambda xi, S, m, s1: xi.T @ S / S.shape[1]), "number of probes"),
+    (_jac(s_new=lambda xi, S, m: _sign_keep(xi @ m - xi.shape[1] / xi.shape[0] * S, S)), "self-term"),  # lambda = 0's field
 ]
+
+
+def _sign_keep(h, S):
+    return torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, S))
+
+
+def _jacobi_in_place(xi, S, m):  # right values, but the caller's S is overwritten
+    m_new = xi.T @ S / xi.shape[0]
+    h = xi @ m
+    S[h > 0] = 1.0
+    S[h < 0] = -1.0
+    return S, m_new
 
 
 CASES = {
@@ -190,7 +223,9 @@ def test_check_accepts_correct_answers_written_differently(check, capsys):
 
 
 def test_the_cases_contain_ties_and_a_subset_where_every_neuron_flips():
-    (nj, s, _), _, (nj_u, s_u, _), _ = nb04.hybrid_cases()
+    cases = nb04.hybrid_cases()
+    (nj, s, _), (nj_u, s_u, _) = cases[0], cases[2]
+    assert any(round(k * s_k.shape[0]) == 0 for _, s_k, k in cases)  # a k N < 1/2: at least one neuron must still update
     assert int(((nj @ s) == 0).sum()) >= s.shape[1]  # ties occur (the disconnected neuron, at least)
     assert bool(((nj_u @ s_u) * s_u < 0).all())  # every neuron unstable: the flips count the rows updated
     assert any(bool(((xi @ m) == 0).any()) for xi, _, m in nb04.jacobi_cases())

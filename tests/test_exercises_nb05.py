@@ -68,6 +68,9 @@ ALIGNED_WRONG = [
     (lambda xi: aligned_fields(xi).T, "shape (p, N)"),
     (aligned_inplace, "changed in place"),
     (lambda xi: xi * (xi @ (xi.T @ xi) - 2 * xi.shape[1] * xi), "subtract p * xi once"),
+    (lambda xi: xi * (xi @ (xi.T @ xi).fill_diagonal_(0)), "N - p too small"),            # own overlap removed
+    (lambda xi: xi * (xi @ (xi.T @ xi) - xi.shape[0] * xi), "N - p too small"),           # N for p
+    (lambda xi: aligned_fields(xi).sum(1), "summed over the patterns"),
 ]
 
 
@@ -132,6 +135,7 @@ STABLE_WRONG = [
     (lambda xi: bool((xi * (xi @ (xi.T @ xi) - xi) > 0).all()), "W = xi xi^T - I"),         # subtracts I
     (lambda xi: (aligned_fields(xi) > 0).all(0), "one True/False for the whole set"),      # one answer per pattern
     (lambda xi: bool((aligned_fields(xi) < 0).all()), "xi_i h_i > 0"),                     # sign confused
+    (_stable(reduce=lambda ok: ok.any()), "not .any()"),                                   # any bit at all
 ]
 
 
@@ -194,7 +198,10 @@ VARIANCE_WRONG = [
     (lambda n, p: math.sqrt((p - 1) / n), "standard deviation"),
     (lambda n, p: n / (p - 1) if p > 1 else 0.0, "upside down"),
     (lambda n, p: (n - 1) * (p - 1), "divide by N^2"),
-    (lambda n, p: (p - 1) / n**2, "expected (p - 1) / N"),
+    (lambda n, p: (p - 1) / n**2, "you counted p - 1 terms"),
+    (lambda n, p: (p - 1) // n, "integer division"),
+    (lambda n, p: (n - 1) * (p - 1) / n, "variance is 1/N^2"),
+    (lambda n, p: 2 * (p - 1) / n, "expected (p - 1) / N"),
 ]
 
 
@@ -212,7 +219,11 @@ def bit_error_probability(n, p):
 
 def bit_error_scipy_like(n, p):  # the tail through torch's special functions, sigma from N - 1
     x = torch.tensor(math.sqrt((n - 1) / (p - 1)), dtype=torch.float64)
-    return float(torch.special.ndtr(-x))
+    return float(torch.special.erfc(x / math.sqrt(2)) / 2)
+
+
+def bit_error_ndtr(n, p):  # torch's normal CDF: 1 - Phi(x) computed as Phi(-x) = 1 - ..., no digits left far out
+    return float(torch.special.ndtr(-torch.tensor(math.sqrt(n / (p - 1)), dtype=torch.float64)))
 
 
 def _tail(x):
@@ -230,6 +241,10 @@ BIT_WRONG = [
     (lambda n, p: 1 - _tail(math.sqrt(n / (p - 1))), "the bit is stable"),
     (lambda n, p: 0.5 * math.erfc(math.sqrt(n / (p - 1))), "left out the sqrt 2"),
     (lambda n, p: "small", "return one number"),
+    (lambda n, p: math.exp(-n / (2 * (p - 1))) / math.sqrt(2 * math.pi), "Gaussian density"),
+    (lambda n, p: 0.5 * math.erf(math.sqrt(n / (p - 1)) / math.sqrt(2)), "erf is not erfc"),
+    (lambda n, p: 1 - 0.5 * (1 + math.erf(math.sqrt(n / (p - 1)) / math.sqrt(2))), "lost its digits"),
+    (bit_error_ndtr, "lost its digits"),
 ]
 
 
@@ -241,28 +256,56 @@ def test_bit_error_probability(capsys):
                                                          list(wrong), capsys, list(says))
 
 
-def union_bound_capacity(n, all_patterns=True):
+def union_bound_capacity(n, all_patterns=True, expected_errors=1.0):
     lo, hi = 1.0, float(n)
     while hi - lo > 1e-6:
         mid = (lo + hi) / 2
         expected = (n * mid if all_patterns else n) * bit_error_probability(n, mid)
-        lo, hi = (mid, hi) if expected < 1 else (lo, mid)
+        lo, hi = (mid, hi) if expected < expected_errors else (lo, mid)
     return (lo + hi) / 2
 
 
-def union_bound_fixed_point(n, all_patterns=True):  # another route: iterate p <- p * (1 / expected)^(small power)
+def union_bound_fixed_point(n, all_patterns=True, expected_errors=1.0):  # iterate p <- p (E / expected)^(small power)
     p = n / (4 * math.log(n))
-    for _ in range(2000):
+    for _ in range(3000):
         expected = (n * p if all_patterns else n) * bit_error_probability(n, p)
-        p *= expected ** -0.05
+        p *= (expected_errors / expected) ** 0.05
     return p
 
 
-def union_bound_integer(n, all_patterns=True):  # the largest integer p with at most one expected error
+def union_bound_newton(n, all_patterns=True, expected_errors=1.0):  # Newton on log(expected) - log(E), numeric slope
+    def g(p):
+        return math.log((n * p if all_patterns else n) * bit_error_probability(n, p)) - math.log(expected_errors)
+    p = n / (2 * math.log(n))
+    for _ in range(100):
+        slope = (g(p * 1.0001) - g(p)) / (p * 1e-4)
+        p = max(p - g(p) / slope, 1.5)
+    return p
+
+
+def union_bound_integer(n, all_patterns=True, expected_errors=1.0):  # the largest integer p with E below the target
     p = 2
-    while (n * (p + 1) if all_patterns else n) * bit_error_probability(n, p + 1) <= 1:
+    while (n * (p + 1) if all_patterns else n) * bit_error_probability(n, p + 1) <= expected_errors:
         p += 1
     return p
+
+
+def union_bound_coarse(n, all_patterns=True, expected_errors=1.0):  # stops when the interval is below 1
+    lo, hi = 2.0, float(n)
+    while hi - lo > 1:
+        mid = (lo + hi) / 2
+        expected = (n * mid if all_patterns else n) * bit_error_probability(n, mid)
+        lo, hi = (mid, hi) if expected < expected_errors else (lo, mid)
+    return (lo + hi) / 2
+
+
+def union_bound_wrong_end(n, all_patterns=True, expected_errors=1.0):
+    lo, hi = 2.0, float(n)
+    while hi - lo > 1e-6:
+        mid = (lo + hi) / 2
+        expected = (n * mid if all_patterns else n) * bit_error_probability(n, mid)
+        lo, hi = (lo, mid) if expected < expected_errors else (mid, hi)
+    return (lo + hi) / 2
 
 
 def _solve(n, count, target=1.0):
@@ -270,17 +313,21 @@ def _solve(n, count, target=1.0):
 
 
 CAPACITY_WRONG = [
-    (lambda n, a=True: n / (4 * math.log(n)) if a else n / (2 * math.log(n)), "leading-order formula"),
-    (lambda n, a=True: union_bound_capacity(n, not a), "the other case"),
-    (lambda n, a=True: _solve(n, lambda p: (n * p if a else n) * math.exp(-n / (2 * (p - 1)))), "e^(-N / 2p) alone"),
-    (lambda n, a=True: _solve(n, lambda p: (n * p if a else n) * bit_error_probability(n, p), math.log(2)), "ln 2"),
-    (lambda n, a=True: union_bound_capacity(n, a) * 1.1, "expected p"),
+    (lambda n, a=True, e=1.0: n / (4 * math.log(n)) if a else n / (2 * math.log(n)), "leading-order formula"),
+    (lambda n, a=True, e=1.0: union_bound_capacity(n, not a, e), "the other case"),
+    (lambda n, a=True, e=1.0: _solve(n, lambda p: (n * p if a else n) * math.exp(-n / (2 * (p - 1))), e), "e^(-N / 2p) alone"),
+    (lambda n, a=True, e=1.0: _solve(n, lambda p: (n * p if a else n) * bit_error_probability(n, p), math.log(2)), "ln 2"),
+    (lambda n, a=True, e=1.0: union_bound_capacity(n, a, 1.0), "you solved for 1 expected unstable bit"),
+    (lambda n, a=True, e=1.0: union_bound_capacity(n, a, e) * 1.1, "expected p"),
+    (union_bound_integer, "whole number"),
+    (union_bound_coarse, "not to within 0.01"),
+    (union_bound_wrong_end, "moves the wrong end"),
 ]
 
 
 def test_union_bound_capacity(capsys):
-    for other in (union_bound_fixed_point, union_bound_integer,
-                  lambda n, a=True: theory.union_bound_capacity(n, all_patterns=a)):
+    for other in (union_bound_fixed_point, union_bound_newton,
+                  lambda n, a=True, e=1.0: theory.union_bound_capacity(n, all_patterns=a, expected_errors=e)):
         assert ex.check_union_bound_capacity(other) is True, capsys.readouterr().out
     wrong, says = zip(*CAPACITY_WRONG)
     assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_union_bound_capacity, union_bound_capacity,
@@ -290,4 +337,6 @@ def test_union_bound_capacity(capsys):
 def test_capacity_reference_matches_the_theory_module():
     for n in (100, 1000, 10000):
         for a in (True, False):
-            assert nb05.capacity_reference(n, a) == pytest.approx(theory.union_bound_capacity(n, all_patterns=a), rel=1e-6)
+            for e in (1.0, math.log(2)):
+                assert nb05.capacity_reference(n, a, e) == pytest.approx(
+                    theory.union_bound_capacity(n, all_patterns=a, expected_errors=e), rel=1e-6)

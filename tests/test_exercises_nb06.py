@@ -28,6 +28,17 @@ def glauber_numpy(h, T):
     return 0.5 * (1 + np.sign(x)) if T == 0 else 0.5 * (1 + np.tanh(x / T))
 
 
+def glauber_inplace(h, T):  # h /= T divides the caller's tensor
+    if T == 0:
+        return 0.5 * (1 + torch.sign(h))
+    h /= T
+    return 0.5 * (1 + torch.tanh(h))
+
+
+def glauber_floor(h, T):  # a tiny temperature instead of the T = 0 branch: the same numbers
+    return 0.5 * (1 + torch.tanh(h / max(T, 1e-12)))
+
+
 GLAUBER_WRONG = [
     (lambda h, T: torch.tanh(h / T), "not a probability"),
     (lambda h, T: 0.5 * (1 + torch.tanh(h / T)), "NaN"),                         # divides by zero at T = 0
@@ -36,11 +47,15 @@ GLAUBER_WRONG = [
     (lambda h, T: 0.5 * (1 + torch.tanh(h * T)), "divide the field by T"),
     (lambda h, T: glauber_probability(h, T) if T else (h > 0).double(), "a tie has P(+1) = 1/2"),
     (lambda h, T: glauber_probability(h, T) if T else (h >= 0).double(), "a tie has P(+1) = 1/2"),
+    (glauber_inplace, "changed the fields h"),
+    (lambda h, T: glauber_probability(h, T) if T else torch.heaviside(h, torch.tensor(0.0, dtype=h.dtype)),
+     "a tie has P(+1) = 1/2"),
+    (lambda h, T: torch.sigmoid(2 * h / T), "NaN"),
 ]
 
 
 def test_glauber_probability(capsys):
-    for other in (glauber_logistic, glauber_numpy):
+    for other in (glauber_logistic, glauber_numpy, glauber_floor):
         assert ex.check_glauber_probability(other) is True, capsys.readouterr().out
     wrong, says = zip(*GLAUBER_WRONG)
     assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_glauber_probability, glauber_probability, list(wrong),
@@ -88,6 +103,41 @@ def glauber_step_einsum(S, xi, rows, T, u):
     return torch.where(mask, full, S)
 
 
+def glauber_step_inplace(S, xi, rows, T, u):  # no copy: the caller's state is overwritten
+    n, p = xi.shape
+    h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / n
+    S[rows] = torch.where(u < glauber_probability(h, T), 1.0, -1.0)
+    return S
+
+
+def glauber_step_tie_kept(S, xi, rows, T, u):  # notebook 02's deterministic rule at T = 0: a tie keeps its state
+    n, p = xi.shape
+    h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / n
+    new = S.clone()
+    if T == 0:
+        new[rows] = torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, S[rows]))
+    else:
+        new[rows] = torch.where(u < glauber_probability(h, T), 1.0, -1.0)
+    return new
+
+
+def glauber_step_sequential(S, xi, rows, T, u):  # row by row, each from the state already changed
+    n, p = xi.shape
+    new = S.clone()
+    for k, i in enumerate(rows.tolist()):
+        h = (xi[i] @ (xi.T @ new) - p * new[i]) / n
+        new[i] = torch.where(u[k] < glauber_probability(h, T), 1.0, -1.0)
+    return new
+
+
+def glauber_step_minus_s(S, xi, rows, T, u):  # W = (xi xi^T - I) / N
+    n, p = xi.shape
+    h = (xi[rows] @ (xi.T @ S) - S[rows]) / n
+    new = S.clone()
+    new[rows] = torch.where(u < glauber_probability(h, T), 1.0, -1.0)
+    return new
+
+
 def _step(self_coupling=False, per_n=True, flip=False, all_rows=False, zero_one=False, none=False):
     def fn(S, xi, rows, T, u):
         n, p = xi.shape
@@ -118,11 +168,16 @@ STEP_WRONG = [
     (_step(zero_one=True), "+1 or -1"),
     (_step(none=True), "return the new state"),
     (lambda S, xi, rows, T, u: S.clone(), "do not follow the rule"),
+    (glauber_step_inplace_numpy, "changed the caller's S in place"),
+    (glauber_step_inplace, "changed the caller's S in place"),
+    (glauber_step_tie_kept, "a field of exactly 0 kept"),
+    (glauber_step_sequential, "one after the other"),
+    (glauber_step_minus_s, "you subtracted S[rows] once"),
 ]
 
 
 def test_glauber_step(capsys):
-    for other in (glauber_step_inplace_numpy, glauber_step_dense, glauber_step_einsum):
+    for other in (glauber_step_dense, glauber_step_einsum):
         assert ex.check_glauber_step(other) is True, capsys.readouterr().out
     wrong, says = zip(*STEP_WRONG)
     assert_check_accepts_solution_rejects_stub_and_wrong(ex.check_glauber_step, glauber_step, list(wrong), capsys,
@@ -164,6 +219,37 @@ def _iterate(start=1.0, steps=None, times=False, sign=1):
     return fn
 
 
+def _iterate_no_abs(T):  # stops when new - m < 1e-12: from m = 1 the sequence falls, so at once
+    m = 1.0
+    while True:
+        new = math.tanh(m / T)
+        if new - m < 1e-12:
+            return new
+        m = new
+
+
+def _iterate_tol(tol):
+    def fn(T):
+        m = 1.0
+        for _ in range(100_000):
+            new = math.tanh(m / T)
+            if abs(new - m) < tol:
+                return new
+            m = new
+        return m
+    return fn
+
+
+def _iterate_outside(T):  # the division outside the tanh
+    m = 1.0
+    for _ in range(100_000):
+        new = math.tanh(m) / T
+        if abs(new - m) < 1e-12:
+            return new
+        m = new
+    return m
+
+
 MEAN_FIELD_WRONG = [
     (_iterate(start=0.0), "start from m = 1"),
     (_iterate(steps=1), "one step from m = 1"),
@@ -171,6 +257,9 @@ MEAN_FIELD_WRONG = [
     (_iterate(steps=50), "not converged"),
     (_iterate(sign=-1), "negative solution"),
     (lambda T: math.tanh(1 / T) ** 0.5, "expected m ="),
+    (_iterate_no_abs, "one step from m = 1"),
+    (_iterate_tol(1e-6), "not converged"),
+    (_iterate_outside, "tanh(m) / T"),
 ]
 
 
@@ -219,6 +308,21 @@ def _bisect_wrong_end(solve, lo, hi):
     return (lo + hi) / 2
 
 
+def _scan(points):
+    def fn(solve, lo, hi):
+        grid = np.linspace(lo, hi, points)
+        return float(next(T for T in grid if solve(T) <= 1e-3))
+    return fn
+
+
+def _fixed_bracket(solve, lo, hi):  # the bracket of m = tanh(m / T), whatever was given
+    lo, hi = 0.5, 1.5
+    while hi - lo > 1e-5:
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if solve(mid) > 1e-3 else (lo, mid)
+    return (lo + hi) / 2
+
+
 CRITICAL_WRONG = [
     (lambda solve, lo, hi: 1.0, "never called the solver"),
     (lambda solve, lo, hi: (solve(lo), 1.0)[1], "whatever the solver"),
@@ -226,6 +330,10 @@ CRITICAL_WRONG = [
     (_bisect(tol=0.5), "too"),
     (lambda solve, lo, hi: (solve(lo), hi + 1)[1], "outside the bracket"),
     (_bisect_wrong_end, "too high"),                                       # moves the wrong end: runs to hi
+    (_bisect(threshold=0.0), "not exactly 0"),                             # m > 0 is 'ordered'
+    (_scan(100), "more than the 1e-4"),                                    # a grid of 100 temperatures
+    (_fixed_bracket, "outside the bracket"),                               # ignores lo and hi
+    (_bisect(tol=1e-3), "more than the 1e-4"),                             # stops too early
 ]
 
 
@@ -239,3 +347,22 @@ def test_critical_temperature(capsys):
 def test_curie_weiss_reference_matches_the_theory_module():
     for T in (0.3, 0.5, 0.9, 0.99, 1.0, 1.2):
         assert nb06.curie_weiss(T) == pytest.approx(theory.curie_weiss_overlap(T), abs=1e-12)
+
+
+def test_tie_case_has_ties_that_the_kept_state_rule_decides_differently():
+    S, xi, rows, T, u = nb06.tie_case()
+    h = nb06.step_reference_field(S, xi, rows)
+    assert T == 0 and bool((h == 0).any())
+    assert not torch.equal(nb06.step_reference(S, xi, rows, T, u), nb06.step_tie_kept(S, xi, rows, T, u))
+    # the field is exactly 0 however it is summed: N is a power of 2, so terms divided by N first are exact
+    n, p = xi.shape
+    dense = ((xi @ xi.T - p * torch.eye(n)) / n)[rows] @ S
+    assert torch.equal(dense == 0, h == 0)
+    assert not torch.equal(nb06.step_reference(S, xi, rows, T, u), nb06.step_sequential(S, xi, rows, T, u))
+
+
+def test_the_residue_case_tells_a_zero_threshold_apart():
+    for scale, lo, hi, residue, _ in nb06.critical_cases():
+        solve = nb06.critical_solver(scale, residue)
+        assert solve(lo) > 1e-3 and solve(hi) <= 1e-3
+        assert (solve(hi) > 0) == (residue > 0)

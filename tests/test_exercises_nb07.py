@@ -24,6 +24,17 @@ def stable_fraction_tensor(W, X, tol=1e-9):  # returns a 0-dim tensor
     return torch.mean(torch.all(torch.einsum("ij,jk->ik", W, X) * X > tol, dim=0).float())
 
 
+def stable_without_diagonal(W, X, tol=1e-9):
+    W = W.clone()
+    W.fill_diagonal_(0)
+    return float(((W @ X) * X > tol).all(0).double().mean())
+
+
+def stable_in_place(W, X, tol=1e-9):
+    X *= W @ X
+    return float((X > tol).all(0).double().mean())
+
+
 STABLE_WRONG = [
     (lambda W, X, tol=1e-9: float(((W @ X) * X > tol).double().mean()), "fraction of stable *bits*"),
     (lambda W, X, tol=1e-9: float(((W @ X) * X >= 0).all(0).double().mean()), "exactly 0 must count as unstable"),
@@ -32,6 +43,10 @@ STABLE_WRONG = [
     (lambda W, X, tol=1e-9: float(((W @ X) * X > tol)[:, 0].all()), "only the first pattern"),
     (lambda W, X, tol=1e-9: 1 - float(((W @ X) * X > tol).all(0).double().mean()), "*unstable* patterns"),
     (lambda W, X, tol=1e-9: ((W @ X) * X > tol).all(0).double(), "return one number"),
+    (lambda W, X, tol=1e-9: float(((W @ X) * X > 1e-9).all(0).double().mean()), "you ignored the tol argument"),
+    (stable_without_diagonal, "do not remove it"),
+    (stable_in_place, "changed W or X in place"),
+    (lambda W, X, tol=1e-9: float((torch.sign(W @ X) == X).all(0).double().mean()), "rounding left at ~1e-17"),
 ]
 
 
@@ -61,6 +76,17 @@ def zero_diagonal(X):
     return W
 
 
+def projection_in_place(X):
+    X /= X.norm(dim=0)  # the projector does not change, the caller's patterns do
+    return X @ torch.linalg.solve(X.T @ X, X.T)
+
+
+def projection_zero_diagonal_overlap(X):
+    G = X.T @ X
+    G.fill_diagonal_(0)
+    return X @ torch.linalg.solve(G, X.T)
+
+
 PROJECTION_WRONG = [
     (lambda X: X @ X.T / X.shape[0], "Hebb's rule"),
     (lambda X: X @ X.T, "Hebb's rule"),
@@ -69,6 +95,10 @@ PROJECTION_WRONG = [
     (lambda X: torch.linalg.pinv(X) @ X, "sandwich it"),
     (lambda X: X @ torch.linalg.inv(X.T @ X) @ X.T / 2, "W must map each of them to itself"),
     (lambda X: X @ torch.linalg.inv(X.T @ X) @ torch.linalg.pinv(X), "W must map each of them to itself"),  # inverse twice
+    (projection_in_place, "changed X in place"),
+    (lambda X: X @ torch.linalg.solve(X.T @ X, X.T) / X.shape[0], "scaled by 1/N"),
+    (lambda X: (lambda f: f @ torch.linalg.solve(f.T @ f, f.T))(X.float()), "single precision"),
+    (projection_zero_diagonal_overlap, "keeps its diagonal"),
 ]
 
 
@@ -108,6 +138,9 @@ def storkey_variant(kind):
             "full": torch.outer(x, x) - x[:, None] * full.T - full * x[None, :],
             "swapped": torch.outer(x, x) - x[:, None] * H - H.T * x[None, :],
             "one": torch.outer(x, x) - H * x[None, :],
+            "not transposed": torch.outer(x, x) - x[:, None] * H - H * x[None, :],
+            "wrong x": torch.outer(x, x) - x[:, None] * (h[:, None] - W * x[:, None]).T
+                       - (h[:, None] - W * x[:, None]) * x[None, :],
         }.get(kind, torch.outer(x, x) - x[:, None] * H.T - H * x[None, :])
         out = W + delta * (1.0 if kind == "no1N" else 1.0 / N)
         if kind != "diag":
@@ -122,6 +155,12 @@ def storkey_in_place(W, x):
     return W
 
 
+def storkey_changes_x(W, x):
+    new = storkey_step(W, x)
+    x.neg_()  # scribbles on the caller's pattern
+    return new
+
+
 STORKEY_WRONG = [
     (storkey_variant("hebb"), "Hebbian step"),
     (storkey_variant("full"), "h_ij must leave out k = i and k = j"),
@@ -130,6 +169,9 @@ STORKEY_WRONG = [
     (storkey_variant("no1N"), "divide the change by N"),
     (storkey_variant("diag"), "keep the diagonal at zero"),
     (storkey_in_place, "modified in place"),
+    (storkey_variant("not transposed"), "transposed, not the matrix itself"),
+    (storkey_variant("wrong x"), "not w_ij x_i"),
+    (storkey_changes_x, "x was modified in place"),
 ]
 
 

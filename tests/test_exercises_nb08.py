@@ -50,6 +50,10 @@ FLIP_WRONG = [
     (lambda xi, s, i, n: -((xi.T @ torch.cat([s[:i], -s[i:i + 1], s[i + 1:]])) ** n).sum(), "energy after the flip"),
     (flip_in_place, "modified in place"),
     (lambda xi, s, i, n: flip_energy_difference(xi, s, i, n) / 2, None),
+    (lambda xi, s, i, n: float((2 * n * s[i] * xi[i] * (xi.T @ s) ** (n - 1)).sum()), "derivative"),
+    (lambda xi, s, i, n: float(((xi.T @ s) ** n - (xi.T @ s - 2 * xi[i]) ** n).sum()), "depends on the sign of s_i"),
+    (lambda xi, s, i, n: float(((xi.T @ s / len(s)) ** n - ((xi.T @ s - 2 * s[i] * xi[i]) / len(s)) ** n).sum()),
+     "not divided by N"),
 ]
 
 
@@ -74,12 +78,27 @@ def continuous_update_loop(X, Q, beta):  # one query at a time, logsumexp
     return torch.stack(cols, 1)
 
 
+def continuous_max_over_queries(X, Q, beta):  # a "stable" softmax shifted by the wrong maximum
+    z = beta * (X.T @ Q)
+    e = torch.exp(z - z.max(dim=1, keepdim=True).values)
+    return X @ (e / e.sum(dim=0, keepdim=True))
+
+
+def continuous_in_place(X, Q, beta):
+    Q *= beta
+    return X @ torch.softmax(X.T @ Q, dim=0)
+
+
 CONTINUOUS_WRONG = [
     (lambda X, Q, beta: X @ torch.softmax(beta * X.T @ Q, dim=1), "over the queries"),
     (lambda X, Q, beta: X @ torch.softmax(X.T @ Q, dim=0), "beta is missing"),
     (lambda X, Q, beta: X @ (torch.exp(beta * X.T @ Q) / torch.exp(beta * X.T @ Q).sum(0)), "overflowed"),
     (lambda X, Q, beta: torch.softmax(beta * X.T @ Q, dim=0), "return X @ p"),
     (lambda X, Q, beta: X @ (X.T @ Q), "the softmax is missing"),
+    (lambda X, Q, beta: X @ torch.softmax(beta * X.T @ Q / math.sqrt(X.shape[0]), dim=0), "no 1/sqrt(d)"),
+    (lambda X, Q, beta: beta * (X @ torch.softmax(X.T @ Q, dim=0)), "beta belongs inside"),
+    (continuous_max_over_queries, "largest value over the queries"),
+    (continuous_in_place, "modified in place"),
 ]
 
 
@@ -119,12 +138,41 @@ def onset_mean(X, eps):  # the average pattern instead of every pattern
     return high
 
 
+def onset_with(error):
+    def onset(X, eps):
+        low, high = 1e-3, 1e3
+        while high / low > 1.001:
+            mid = math.sqrt(low * high)
+            low, high = (low, mid) if error(X, mid) <= eps else (mid, high)
+        return high
+    return onset
+
+
+def absolute_error(X, beta):
+    return float((continuous_update(X, X, beta) - X).norm(dim=0).max())
+
+
+def error_by_row(X, beta):
+    new = continuous_update(X, X, beta)
+    return float(((new - X).norm(dim=1) / X.norm(dim=1)).max())
+
+
+def onset_in_place(X, eps):
+    X /= X.norm(dim=0)  # "normalise first": changes the caller's patterns
+    return retrieval_onset(X, eps)
+
+
 ONSET_WRONG = [
     (onset_mean, "use the largest error"),
     (lambda X, eps: float(np.geomspace(1e-3, 1e3, 13)[next(k for k, b in enumerate(np.geomspace(1e-3, 1e3, 13))
                                                          if worst_error(X, float(b)) <= eps)]), "refine the search"),
     (lambda X, eps: retrieval_onset(X, eps) / 2, "beta is too small"),
     (lambda X, eps: -retrieval_onset(X, eps), "positive number"),
+    (onset_with(absolute_error), "absolute error"),
+    (onset_with(error_by_row), "wrong dimension"),
+    (lambda X, eps: retrieval_onset(X, 0.01), "use the argument eps"),
+    (lambda X, eps: retrieval_onset(X, eps) * 1.015, "refine the search"),
+    (onset_in_place, "modified in place"),
 ]
 
 

@@ -274,3 +274,21 @@ def test_property_theory_bad_input_raises_only_value_error(data):
             return
     values = result if isinstance(result, tuple) else (result,)
     assert not any(isinstance(v, float) and math.isnan(v) for v in values)
+
+
+def test_alpha_c_t0_reads_m_c_at_the_maximiser():
+    # 05 printed m_c = 0.9676 against the closed form's 0.96742: m was read at an alpha just below alpha_c,
+    # where m(alpha) has a square-root singularity
+    alpha_c, m_c = th.alpha_c_t0()
+    assert abs(alpha_c - 0.137906) < 2e-6 and abs(m_c - 0.96742) < 2e-5
+    assert th.retrieval_overlap_t0(alpha_c - 1e-5) > 0 and th.retrieval_overlap_t0(alpha_c + 1e-5) == 0
+
+
+def test_thermodynamic_transition_lies_below_t_m_and_reaches_0_near_alpha_0051():
+    # [AGS87]: retrieval states are global free-energy minima below T_c(alpha), metastable between T_c and
+    # T_M; T_c reaches T = 0 near alpha = 0.051 (here the RS free energies, resolved down to T = 0.02)
+    values = [th.thermodynamic_transition(a) for a in (0.005, 0.02, 0.05)]
+    assert all(0 < v < th.retrieval_boundary(a) for v, a in zip(values, (0.005, 0.02, 0.05)))
+    assert values[0] > values[1] > values[2]  # falls with the load
+    assert th.thermodynamic_transition(0.06) == 0.0  # every retrieval state metastable
+    assert th.thermodynamic_transition(0.045) > 0.2 and th.thermodynamic_transition(0.054) < 0.15

@@ -55,7 +55,15 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     else:
         r.check(True, "no self-connections (zero diagonal)", "")
     off = ~torch.eye(n, dtype=torch.bool)
-    if torch.allclose(w[off] * n, expected[off]):
+    last, first = torch.outer(y[:, -1], y[:, -1]), torch.outer(y[:, 0], y[:, 0])
+    if torch.allclose(w[off], expected[off] - p):
+        r.check(False, "", f"every off-diagonal weight is {p} too small: you subtracted p from every entry (a number, "
+                           "or the vector torch.diag(W), broadcasts over the whole matrix); subtract it from the "
+                           "diagonal only, p * torch.eye(N)")
+    elif torch.allclose(w[off], last[off]) or torch.allclose(w[off], first[off]):
+        r.check(False, "", "the weights hold only one pattern's outer product: in a loop, add each pattern's "
+                           "y y^T to W (W = W + ..., or +=) instead of replacing W")
+    elif torch.allclose(w[off] * n, expected[off]):
         r.check(False, "", "the weights are divided by N ([V20]'s J): this exercise asks for W = sum y y^T - p I")
     elif torch.allclose(w[off], -expected[off]):
         r.check(False, "", "the off-diagonal weights have the wrong sign: w_ij = +sum_mu y_i y_j")
@@ -75,7 +83,8 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
 
 
 def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
-    """``fn(W, s)`` must return E = -1/2 s^T W s (a number), and show E(-s) = E(s)."""
+    """``fn(W, s)`` must return E = -1/2 s^T W s (a number) for any square W, leave W and s
+    unchanged, and show E(-s) = E(s)."""
     r = _Report("energy")
     gen = torch.Generator().manual_seed(3)
     a = torch.randn(10, 10, generator=gen, dtype=torch.float64)
@@ -95,13 +104,40 @@ def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
     mistakes = {-expected: "the sign is flipped: E = MINUS 1/2 s^T W s, so aligned states have low energy",
                 2 * expected: "twice the energy: you forgot the factor 1/2",
                 -2 * expected: "both the sign and the factor 1/2 are missing",
-                expected / 2: "half the energy: with the 1/2, sum over ALL pairs i, j (each pair counted twice)"}
+                expected / 2: "half the energy: with the 1/2, sum over ALL pairs i, j (each pair counted twice)",
+                expected / 10: "the energy divided by N: E = -1/2 s^T W s has no 1/N (that belongs to [V20]'s J)",
+                float(-0.5 * w.sum()): "that is -1/2 times the sum of all w_ij: s * W * s multiplies every row by s "
+                                       "twice along the same axis (broadcasting); use s @ W @ s"}
     if abs(e - expected) >= 1e-9:
         why = next((say for value, say in mistakes.items() if abs(e - value) < 1e-9),
                    "E = -1/2 sum_ij w_ij s_i s_j")
         r.check(False, "", f"got {e:.4f}, expected {expected:.4f}: {why}")
     else:
         r.check(True, "E = -1/2 s.W.s", "")
+    w_diag = w.clone()
+    w_diag.diagonal().copy_(torch.arange(1.0, 11.0, dtype=torch.float64))  # a W with self-couplings
+    given_w, given_s = w_diag.clone(), s.clone()
+    e_diag = _call(r, fn, given_w, given_s)
+    if e_diag is not None:
+        want = float(-0.5 * s @ w_diag @ s)
+        r.check(torch.equal(given_w, w_diag) and torch.equal(given_s, s), "leaves W and s unchanged",
+                "your function changed W or s passed to it (an in-place operation such as fill_diagonal_ or *=): "
+                "work on a copy; the caller's matrix must stay as it was")
+        if abs(float(e_diag) - want) >= 1e-9:
+            pairs = float(-sum(w_diag[i, j] * s[i] * s[j] for i in range(10) for j in range(i + 1, 10)))
+            hint = (" (you left out the i = j terms, or counted each pair once over i < j: that equals "
+                    "-1/2 s^T W s only for a symmetric W with a zero diagonal)") if abs(float(e_diag) - pairs) < 1e-9 else ""
+            r.check(False, "", f"a W with a non-zero diagonal gave {float(e_diag):.4f}, expected {want:.4f}: "
+                               f"E = -1/2 s^T W s keeps the terms w_ii s_i^2 too{hint}")
+        else:
+            r.check(True, "any W: a non-zero diagonal counts too", "")
+    skew = torch.randn(10, 10, generator=gen, dtype=torch.float64)  # not symmetric
+    e_skew = _call(r, fn, skew.clone(), s.clone())
+    if e_skew is not None:
+        want = float(-0.5 * s @ skew @ s)
+        r.check(abs(float(e_skew) - want) < 1e-9, "any W: a non-symmetric one too",
+                f"a non-symmetric W gave {float(e_skew):.4f}, expected {want:.4f}: -1/2 s^T W s sums w_ij s_i s_j "
+                "over ALL i and j, both triangles")
     flipped = _call(r, fn, w.clone(), -s)
     if flipped is not None:
         r.check(abs(float(flipped) - e) < 1e-9, "E(-s) = E(s): the inverted state is as low as the state",

@@ -7,6 +7,7 @@ that repeat without cycling), and names the mistake it finds.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
@@ -52,7 +53,7 @@ def _tie_network(seed: int = 11, n: int = 64, p: int = 12, probes: int = 5):
     return nj, _pm1(gen, n, probes)
 
 
-def _all_unstable(n: int = 64, probes: int = 3):
+def _all_unstable(n: int = 64, probes: int = 7):
     """N J = -(all-ones - I) and S = +1 everywhere: every neuron's field is -(N - 1), so every
     neuron that is updated flips. The number of flipped rows is the number of rows updated."""
     nj = -(torch.ones(n, n, dtype=torch.float64) - torch.eye(n, dtype=torch.float64))
@@ -62,7 +63,8 @@ def _all_unstable(n: int = 64, probes: int = 3):
 def hybrid_cases():
     """The cases check_hybrid_step uses, for tests: [(NJ, S, k), ...]."""
     nj, s = _tie_network()
-    return [(nj, s, 1.0), (nj, s, 0.25), (*_all_unstable(), 0.45), (*_all_unstable(), 1 / 64)]
+    return [(nj, s, 1.0), (nj, s, 0.25), (*_all_unstable(), 0.45), (*_all_unstable(), 0.3),
+            (*_all_unstable(), 1 / 64), (*_all_unstable(), 0.005)]
 
 
 def check_hybrid_step(fn: Callable) -> bool:
@@ -106,9 +108,16 @@ def check_hybrid_step(fn: Callable) -> bool:
                     "the subset comes from the generator", "the random subset must be drawn with the given generator gen")
 
     shared = True
-    for k, label, size in ((0.45, "k = 0.45", 29), (1 / 64, "k = 1/N", 1)):  # every updated neuron flips: count them
+    # every updated neuron flips here: the flips count the neurons updated. 0.45 N = 28.8 and 0.3 N = 19.2
+    # tell round from int and from ceil; 0.005 N = 0.32 rounds to 0, and at least one neuron must update
+    for k, label, size in ((0.45, "k = 0.45", 29), (0.3, "k = 0.3", 19), (1 / 64, "k = 1/N", 1),
+                           (0.005, "k = 0.005 (k N = 0.32 < 1/2)", 1)):
         nj_u, s_u = _all_unstable()
-        got = _run(r, fn, label, nj_u, s_u.clone(), k, torch.Generator().manual_seed(3))
+        kept = s_u.clone()
+        got = _run(r, fn, label, nj_u, s_u, k, torch.Generator().manual_seed(3))
+        if not torch.equal(s_u, kept):
+            r.check(False, "", f"{label}: the input S was modified in place: clone it first")
+            continue
         if got is None or (got := _as_matrix(r, got, tuple(s_u.shape), "the new state")) is None:
             continue
         if not torch.equal(got, got[:, :1].expand_as(got)):
@@ -117,12 +126,21 @@ def check_hybrid_step(fn: Callable) -> bool:
             continue
         c = int((got[:, 0] == -1).sum())
         if c == size:
-            r.check(True, f"{label}: exactly round(k N) = {size} of 64 neurons updated (every one unstable here, so every one flips)", "")
+            count = f"max(1, round(k N)) = {size}" if round(k * n) == 0 else f"round(k N) = {size}"
+            r.check(True, f"{label}: exactly {count} of 64 neurons updated (every one unstable here, so every one flips)", "")
+        elif c == 0 and round(k * n) == 0:
+            r.check(False, "", f"{label}: round(k N) = 0, and you updated no neuron; a step updates at least one: "
+                               "max(1, round(k N))")
         elif c == 0:
             r.check(False, "", f"{label}: no neuron changed, yet every chosen neuron has S_i = +1 and field -(N - 1) < 0: "
                                f"all round(k N) = {size} must flip to -1")
+        elif c == max(1, round(k * s_u.shape[1])) and c != size:
+            r.check(False, "", f"{label}: {c} neurons updated = round(k P) for the P = {s_u.shape[1]} probes: N is the "
+                               "number of neurons, S.shape[0] (rows), not the number of probes (columns)")
         elif c < size and c == int(k * n):
             r.check(False, "", f"{label}: you updated int(k N) = {c} neurons; use round(k N) = {size}")
+        elif c > size and c == math.ceil(k * n):
+            r.check(False, "", f"{label}: you updated ceil(k N) = {c} neurons; use round(k N) = {size}")
         elif c < size:
             r.check(False, "", f"{label}: only {c} of the round(k N) = {size} chosen neurons changed, yet every neuron "
                                "is unstable here and must flip: did you update only part of the subset, or draw "
@@ -136,25 +154,33 @@ def check_hybrid_step(fn: Callable) -> bool:
 
 # --- Exercise: classify_ending -------------------------------------------------------------------
 
-def ending_cases(n: int = 24, seed: int = 4):
+def ending_cases(n: int = 200, seed: int = 4):
     """(name, states, expected verdict, what a wrong verdict means) for check_classify_ending."""
     gen = torch.Generator().manual_seed(seed)
     a = _pm1(gen, n)
-    b, c = a.clone(), a.clone()
+    b, c, d = a.clone(), a.clone(), a.clone()
     b[:3] *= -1           # B differs from A in 3 neurons
     c[2:7] *= -1          # C differs from A in 5 neurons, and shares neuron 2's flip with B
-    repeat = "a state that does not change, S(t+1) = S(t), is a fixed point, even though S(t+1) = S(t-1) holds too: test 'fixed' first"
+    d[10] *= -1           # D differs from A in one neuron only (overlap 1 - 2/N)
+    repeat = {"2-cycle": "a state that does not change, S(t+1) = S(t), is a fixed point, even though S(t+1) = S(t-1) "
+                         "holds too: test 'fixed' first",
+              None: "the last two states are equal, S(t+1) = S(t): a fixed point (compare states[-1] with states[-2])"}
     equal_all = "two states are equal only if every neuron agrees (torch.equal, or (a == b).all())"
     back_two = "compare the last state with the one two steps back, S(t-1), not with the first state of the list"
     return [
         ("[C, A, A]", [c, a, a], "fixed", repeat),
         ("[A, A, A]", [a, a, a], "fixed", repeat),
-        ("[A, A]", [a, a], "fixed", "two equal states in a row: a fixed point"),
-        ("[A, B, A]", [a, b, a], "2-cycle", "A -> B -> A: the deterministic rule repeats A, B forever, a 2-cycle"),
+        ("[A, A]", [a, a], "fixed", "two equal states in a row: a fixed point, even with no state before them"),
+        ("[A, B, A]", [a, b, a], "2-cycle", "A -> B -> A: the deterministic rule repeats A, B forever, a 2-cycle; "
+                                            "three states are enough, no need to see the cycle twice"),
         ("[C, B, A, B, A]", [c, b, a, b, a], "2-cycle", back_two),
         ("[A, B, C]", [a, b, c], "still moving", equal_all),
         ("[A, B, C, A]", [a, b, c, a], "still moving", back_two),
         ("[A, B]", [a, b], "still moving", "with two different states and nothing before them, the probe is still moving"),
+        ("[A, D] (one neuron apart)", [a, d], "still moving",
+         "D differs from A in one neuron: nearly equal is not equal; states are equal only if every neuron agrees"),
+        ("[B, A, D] (one neuron apart)", [b, a, d], "still moving",
+         "D differs from A in one neuron: nearly equal is not equal; states are equal only if every neuron agrees"),
     ]
 
 
@@ -172,6 +198,8 @@ def check_classify_ending(fn: Callable) -> bool:
         if not isinstance(got, str) or got not in ENDINGS:
             r.check(False, "", f"{name}: returned {got!r}; return one of the strings {', '.join(map(repr, ENDINGS))}")
             continue
+        if isinstance(why, dict):
+            why = why.get(got, why[None])
         r.check(got == want, f"{name} -> {want!r}", f"{name}: you said {got!r}, but it is {want!r}: {why}")
     # the same trajectory as one (T, N) tensor of int8, as the notebook's records store it
     stacked = torch.stack(ending_cases()[4][1]).to(torch.int8)
@@ -203,8 +231,14 @@ def check_jacobi_iteration(fn: Callable) -> bool:
     r = _Report("jacobi_iteration")
     for case, (xi, s, m) in enumerate(jacobi_cases()):
         n = xi.shape[0]
-        out = _run(r, fn, f"case {case + 1}", xi.clone(), s.clone(), m.clone())
+        given = (xi.clone(), s.clone(), m.clone())
+        out = _run(r, fn, f"case {case + 1}", *given)
         if out is None:
+            return r.done()
+        changed = [name for name, a, b in zip(("xi", "S", "m"), given, (xi, s, m)) if not torch.equal(a, b)]
+        if changed:
+            r.check(False, "", f"case {case + 1}: your function changed its input {' and '.join(changed)} in place; "
+                               "compute S_new and m_new as new tensors and leave the inputs as they were")
             return r.done()
         if isinstance(out, list):
             r.check(False, "", "you returned a list; return the tuple (S_new, m_new)")
@@ -223,6 +257,9 @@ def check_jacobi_iteration(fn: Callable) -> bool:
         if wrong is None and not torch.equal(s1, _sign_keep(h, s)):
             if torch.equal(s1, _sign_keep(xi @ (xi.T @ s / n), s)):
                 wrong = "S_new was computed from a new m = xi^T S / N; Jacobi uses the m it was given (the old one)"
+            elif torch.equal(s1, _sign_keep(xi @ m - xi.shape[1] / n * s, s)):
+                wrong = ("you subtracted a self-term p/N S from the field: the bipartite network's field is xi m "
+                         "alone (it is the network with J_ii = alpha, lambda = 1)")
             else:
                 wrong = "S_new is wrong: every neuron takes the sign of sum_mu xi_i^mu m_mu, with the old m (ties keep)"
         r.check(wrong is None, f"case {case + 1}: neurons S' = sign(xi m) from the old memories" +
@@ -234,14 +271,19 @@ def check_jacobi_iteration(fn: Callable) -> bool:
         raw = xi.T @ s
         named = [(raw / (n - 1), "m_new is divided by N - 1; the overlap is m_mu = (1/N) sum_i xi_i^mu S_i: divide by N"),
                  (raw / xi.shape[1], "m_new is divided by p (the number of patterns); divide by N, the number of neurons"),
+                 (raw / s.shape[1], "m_new is divided by P, the number of probes (columns of S); divide by N, the number "
+                                    "of neurons (rows)"),
                  (raw, "m_new is N times too large: divide xi^T S by N"),
                  (xi.T @ s1 / n, "m_new uses the NEW S; Jacobi computes both layers from the old values (using the new S is even-odd)"),
                  (m, "m_new equals the m you were given: compute it from S")]
         r.check(False, "", next((msg for value, msg in named if torch.allclose(m1, value)),
                                 "m_new is wrong: m_new = xi^T S / N, with the old S"))
     xi, s, m = jacobi_cases()[0]
-    first = fn(xi, s, m)
-    second = _run(r, fn, "a second iteration", xi, torch.as_tensor(first[0], dtype=torch.float64), torch.as_tensor(first[1], dtype=torch.float64))
+    first = _run(r, fn, "a first iteration", xi.clone(), s.clone(), m.clone())
+    if first is None:
+        return r.done()
+    second = _run(r, fn, "a second iteration", xi.clone(), torch.as_tensor(first[0], dtype=torch.float64).clone(),
+                  torch.as_tensor(first[1], dtype=torch.float64).clone())
     if second is not None:
         even_odd = _sign_keep(xi @ (xi.T @ s / xi.shape[0]), torch.as_tensor(first[0], dtype=torch.float64))
         r.check(torch.equal(torch.as_tensor(second[0], dtype=torch.float64), even_odd),

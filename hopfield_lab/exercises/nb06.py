@@ -3,8 +3,11 @@ the Curie-Weiss equation m = tanh(m / T) solved by iteration, and T_c located by
 
 Every check runs the student's function on cases of its own, compares with what the physics
 requires, and names the mistake it recognises (tanh instead of a probability, P(S = -1), a
-missing factor 2, the self-coupling kept, no 1/N, the comparison turned round, m = 0 as the
-start, one step instead of a converged iteration, a T_c that does not come from the solver).
+missing factor 2, the self-coupling kept, no 1/N, the comparison turned round, a tie at T = 0
+kept instead of drawn, rows updated one after the other, the caller's tensors changed in place,
+m = 0 as the start, one step instead of a converged iteration, tanh(m) / T, a T_c that does not
+come from the solver, a bracket ignored, m > 0 taken as order, a T_c coarser than 1e-4). The
+hidden tests of the notebook use the same cases and tolerances (CRITICAL_TOL, MEAN_FIELD_TOL).
 """
 from __future__ import annotations
 
@@ -49,8 +52,13 @@ def check_glauber_probability(fn: Callable[[torch.Tensor, float], torch.Tensor])
     h = torch.tensor([-2.0, -0.5, -0.1, 0.0, 0.1, 0.5, 2.0], dtype=torch.float64)
     for T in (0.5, 1.0, 3.0):
         label = f"T = {T}"
-        got = _run(r, fn, label, h.clone(), T)
+        given = h.clone()
+        got = _run(r, fn, label, given, T)
         if getattr(r, "unfinished", False):
+            return r.done()
+        if not torch.equal(given, h):
+            r.check(False, "", f"{label}: your function changed the fields h it was given (h /= T or h.div_(T) work "
+                               "in place): compute into a new tensor, h / T")
             return r.done()
         if got is None or (got := _tensor(r, got, tuple(h.shape), label)) is None:
             continue
@@ -120,20 +128,82 @@ def step_reference(S, xi, rows, temperature, u, above: bool = False, **field) ->
     return out
 
 
+def tie_case(seed: int = 4, n: int = 64, p: int = 6, probes: int = 6, n_rows: int = 20):
+    """(S, xi, rows, 0.0, u) at T = 0 with fields of exactly 0 among the rows (N - 1 odd, p even: N h is
+    even, so 0 occurs), u on both sides of 1/2 there: a tie must be decided by u < 1/2, not kept. N is a
+    power of 2, so a field summed from terms already divided by N is still exactly 0."""
+    for attempt in range(200):
+        gen = torch.Generator().manual_seed(seed + 1000 * attempt)
+        xi = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).float()
+        S = (torch.randint(0, 2, (n, probes), generator=gen) * 2 - 1).float()
+        rows = torch.randperm(n, generator=gen)[:n_rows]
+        zero = step_reference_field(S, xi, rows) == 0
+        u = torch.rand(len(rows), probes, generator=gen)
+        u = torch.where((u - 0.5).abs() < 1e-3, u + 0.01, u)
+        # ties where the kept state differs from the Glauber draw, both ways
+        keep_differs = zero & ((u < 0.5) != (S[rows] > 0))
+        if int(keep_differs.sum()) >= 2 and bool((zero & (u < 0.5)).any()) and bool((zero & (u >= 0.5)).any()):
+            return S, xi, rows, 0.0, u
+    raise RuntimeError("no tie case found")
+
+
+def step_sequential(S, xi, rows, temperature, u) -> torch.Tensor:
+    """A mistake: the rows updated one after the other, each from the state the earlier ones changed."""
+    S64, xi64 = S.double().clone(), xi.double()
+    n, p = xi.shape
+    for k, i in enumerate(rows.tolist()):
+        h = (xi64[i] @ (xi64.T @ S64) - p * S64[i]) / n
+        P = glauber_reference(h, temperature)
+        S64[i] = torch.where(u[k].double() < P, 1.0, -1.0).double()
+    return S64
+
+
+def step_tie_kept(S, xi, rows, temperature, u) -> torch.Tensor:
+    """A mistake at T = 0: a field of exactly 0 keeps the neuron's state (notebook 02's rule)."""
+    out = step_reference(S, xi, rows, temperature, u)
+    h = step_reference_field(S, xi, rows)
+    out[rows] = torch.where(h == 0, S.double()[rows], out[rows])
+    return out
+
+
+def step_self_one(S, xi, rows, temperature, u) -> torch.Tensor:
+    """A mistake: W = (xi xi^T - I) / N, one S_i subtracted instead of p S_i."""
+    S64, xi64 = S.double(), xi.double()
+    n, p = xi.shape
+    h = (xi64[rows] @ (xi64.T @ S64) - S64[rows]) / n
+    out = S64.clone()
+    out[rows] = torch.where(u.double() < glauber_reference(h, temperature), 1.0, -1.0).double()
+    return out
+
+
+def step_cases():
+    """(label, (S, xi, rows, T, u)) of the self-check (the hidden tests use others of the same kinds)."""
+    return [("T = 0.6, 15 of 40 neurons", step_case(1)),
+            ("T = 0, 10 of 40 neurons", step_case(2, p=5, n_rows=10, temperature=0.0)),
+            ("T = 1.5, all 40 neurons", step_case(3, n_rows=40, temperature=1.5)),
+            ("T = 0, 20 of 64 neurons, some fields exactly 0", tie_case())]
+
+
 def check_glauber_step(fn: Callable) -> bool:
     """``fn(S, xi, rows, T, u)`` must return the state after the neurons ``rows`` (all probes at
     once) take +1 where u < P(+1) and -1 elsewhere, P from the field h = (W S)[rows] / N with
     W = xi xi^T - p I computed from the old state; the other neurons keep their values."""
     r = _Report("glauber_step")
-    for label, case in (("T = 0.6, 15 of 40 neurons", step_case(1)), ("T = 0, 10 of 40 neurons", step_case(2, p=5, n_rows=10, temperature=0.0)),
-                        ("T = 1.5, all 40 neurons", step_case(3, n_rows=40, temperature=1.5))):
+    for label, case in step_cases():
         S, xi, rows, T, u = case
-        got = _run(r, fn, label, S.clone(), xi.clone(), rows.clone(), T, u.clone())
+        given = (S.clone(), xi.clone(), rows.clone(), T, u.clone())
+        got = _run(r, fn, label, *given)
         if getattr(r, "unfinished", False):
             return r.done()
         if got is None:
             if not any("raised" in line for line in r.lines[-1:]):
                 r.check(False, "", f"{label}: nothing returned: return the new state")
+            continue
+        changed = [name for name, a, b in (("S", given[0], S), ("xi", given[1], xi), ("rows", given[2], rows),
+                                           ("u", given[4], u)) if not torch.equal(a, b)]
+        if changed:
+            r.check(False, "", f"{label}: your function changed the caller's {', '.join(changed)} in place; write the "
+                               "new values into a copy of S and return it (the caller may still need the old state)")
             continue
         if (got := _tensor(r, got, tuple(S.shape), label)) is None:
             continue
@@ -155,6 +225,14 @@ def check_glauber_step(fn: Callable) -> bool:
                    "(h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N)")
         elif torch.equal(got, step_reference(S, xi, rows, T, u, per_n=False)):
             why = "divide the field by N: the couplings are W / N, and T is measured in those units"
+        elif T == 0 and torch.equal(got, step_tie_kept(S, xi, rows, T, u)):
+            why = ("a field of exactly 0 kept the neuron's old value: in the Glauber rule a tie has P(+1) = 1/2 at "
+                   "T = 0 too, so u decides it like every other neuron (use your glauber_probability)")
+        elif torch.equal(got, step_sequential(S, xi, rows, T, u)):
+            why = ("you updated the rows one after the other, each from a state the earlier rows had already changed: "
+                   "compute every field of the block from the old state first, then set them all at once")
+        elif torch.equal(got, step_self_one(S, xi, rows, T, u)):
+            why = ("you subtracted S[rows] once: the diagonal of xi xi^T is p, so the self-coupling is p * S[rows]")
         elif torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True, per_n=False)):
             why = "the field is h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N: subtract the self-coupling and divide by N"
         else:
@@ -171,6 +249,19 @@ def curie_weiss(temperature: float) -> float:
     return curie_weiss_overlap(temperature)
 
 
+def _fixed_point(f: Callable[[float], float], start: float = 1.0) -> float:
+    m = start
+    for _ in range(100_000):
+        new = f(m)
+        if not math.isfinite(new) or abs(new - m) < 1e-13:
+            return new
+        m = new
+    return m
+
+
+MEAN_FIELD_TOL = 1e-6  # how close to the converged root (the task iterates to 1e-12 steps)
+
+
 def _mean_field_mistake(got: dict, want: dict, low: list) -> str:
     """What a solver that is wrong at low T does wrong."""
     if all(abs(got[T] + want[T]) < 1e-6 for T in low):
@@ -179,6 +270,8 @@ def _mean_field_mistake(got: dict, want: dict, low: list) -> str:
         return "the equation is m = tanh(m / T): divide by T, do not multiply (you find m > 0 above T = 1 and m = 0 below)"
     if all(abs(got[T]) < 1e-6 for T in low):
         return "you return m = 0, which solves m = tanh(m / T) at every T: start from m = 1 to reach the positive solution"
+    if all(abs(got[T] - _fixed_point(lambda m, T=T: math.tanh(m) / T)) < 1e-4 for T in low):
+        return "you iterate m <- tanh(m) / T: the equation is m = tanh(m / T), divide inside the tanh"
     if all(abs(got[T] - math.tanh(1 / T)) < 1e-6 for T in low):
         return "that is tanh(1 / T), one step from m = 1: repeat m <- tanh(m / T) until m stops changing"
     if all(abs(got[T] - want[T]) < 1e-2 for T in low):
@@ -224,25 +317,41 @@ def check_mean_field_overlap(fn: Callable[[float], float]) -> bool:
 
 # --- Exercise: critical_temperature -------------------------------------------------------------------
 
+CRITICAL_TOL = 1e-4  # the task's own precision
+
+
+def critical_cases():
+    """(scale, lo, hi, residue, label): solvers of m = tanh(m / (T / scale)), T_c = scale; ``residue`` is what
+    the solver returns above T_c instead of 0 (an iteration stopped at 1e-12 steps leaves a few 1e-9)."""
+    return [(1.0, 0.5, 1.5, 0.0, "m = tanh(m / T)"), (2.0, 1.2, 3.0, 0.0, "m = tanh(2 m / T)"),
+            (0.75, 0.3, 1.2, 0.0, "m = tanh(0.75 m / T)"),
+            (1.3, 0.8, 2.2, 3e-9, "m = tanh(1.3 m / T), solved by an iteration that leaves m ~ 3e-9 above T_c")]
+
+
+def critical_solver(scale: float, residue: float = 0.0, calls: list | None = None) -> Callable[[float], float]:
+    """A solver of m = tanh(scale m / T): the Curie-Weiss root at T / scale, ``residue`` where it is 0."""
+    def solve(T):
+        if calls is not None:
+            calls.append(T)
+        m = curie_weiss(T / scale)
+        return m if m > 0 else residue
+    return solve
+
+
 def check_critical_temperature(fn: Callable[[Callable[[float], float], float, float], float]) -> bool:
     """``fn(solve, lo, hi)`` must locate, by bisection between lo and hi, the temperature above which
-    ``solve(T)`` (a solver of a mean-field equation, like mean_field_overlap) gives m = 0 (m <= 1e-3):
-    T_c = 1 for m = tanh(m / T)."""
+    ``solve(T)`` (a solver of a mean-field equation, like mean_field_overlap) gives m <= 1e-3, to within
+    1e-4: T_c = 1 for m = tanh(m / T)."""
     r = _Report("critical_temperature")
-    for scale, lo, hi, label in ((1.0, 0.5, 1.5, "m = tanh(m / T)"), (2.0, 1.0, 3.0, "m = tanh(2 m / T)"),
-                                 (0.75, 0.3, 1.2, "m = tanh(0.75 m / T)")):
+    for scale, lo, hi, residue, label in critical_cases():
         calls = []
-
-        def solve(T, scale=scale):
-            calls.append(T)
-            return curie_weiss(T / scale)
-
-        out = _run(r, fn, f"{label}, T in [{lo:g}, {hi:g}]", solve, lo, hi)
+        out = _run(r, fn, f"{label}, T in [{lo:g}, {hi:g}]", critical_solver(scale, residue, calls), lo, hi)
         if getattr(r, "unfinished", False):
             return r.done()
         if out is None or (got := _number(r, out, label)) is None:
             continue
-        if abs(got - scale) <= 2e-3 * scale:
+        outside = [T for T in calls if not lo <= T <= hi]
+        if abs(got - scale) <= CRITICAL_TOL:
             r.check(True, f"{label}: T_c = {got:.4f} (exact: {scale:g})", "")
         elif not calls:
             r.check(False, "", f"{label}: your function never called the solver it was given; T_c must come from it "
@@ -252,6 +361,18 @@ def check_critical_temperature(fn: Callable[[Callable[[float], float], float, fl
                                "you are given, between lo and hi")
         elif got > hi or got < lo:
             r.check(False, "", f"{label}: {got:.4f} lies outside the bracket [{lo:g}, {hi:g}] you were given")
+        elif outside:
+            r.check(False, "", f"{label}: you asked the solver at T = {outside[0]:.4g}, outside the bracket "
+                               f"[{lo:g}, {hi:g}] you were given: start the bisection from lo and hi, not from fixed "
+                               "numbers")
+        elif residue and got > scale and abs(got - hi) < 1e-3:
+            r.check(False, "", f"{label}: T_c = {scale:g}, you found {got:.4f}, the top of the bracket: above T_c this "
+                               f"solver returns m = {residue:g}, not exactly 0, and you counted that as ordered. "
+                               "Call a state ordered only when m > 1e-3, as the task says")
+        elif abs(got - scale) <= 0.02 * scale:
+            r.check(False, "", f"{label}: T_c = {scale:g}, you found {got:.5f}: off by {abs(got - scale):.1e}, more "
+                               "than the 1e-4 asked for. Bisect until the interval is shorter than 1e-4 (a grid of "
+                               "temperatures is too coarse)")
         elif got < scale:
             r.check(False, "", f"{label}: T_c = {scale:g}, you found {got:.4f}: too low. m falls to 0 only at T_c "
                                "(like sqrt(3 (1 - T / T_c)) just below it): call a state 'ordered' when m > 1e-3, "

@@ -29,6 +29,7 @@ def _flip_variants(xi: torch.Tensor, s: torch.Tensor, i: int, n: int) -> dict[st
     x = xi.T @ s
     half = x - s[i] * xi[i]  # the overlap changed by s_i xi_i only
     right = _energy(xi, flipped, n) - _energy(xi, s, n)
+    a = s[i] * xi[i]
     return {
         "right": right,
         "sign": -right,
@@ -36,6 +37,9 @@ def _flip_variants(xi: torch.Tensor, s: torch.Tensor, i: int, n: int) -> dict[st
         "n = 2": _energy(xi, flipped, 2) - _energy(xi, s, 2),
         "energy only": _energy(xi, flipped, n),
         "no minus": -(_energy(xi, flipped, n) + _energy(xi, s, n)),
+        "derivative": float((2 * n * a * x ** (n - 1)).sum()),
+        "no s_i": float(-(((x - 2 * xi[i]) ** n) - x ** n).sum()),
+        "normalised": float(-((((x - 2 * a) / len(s)) ** n) - (x / len(s)) ** n).sum()),
     }
 
 
@@ -44,6 +48,11 @@ _FLIP_MISTAKES = {
     "half step": "flipping s_i changes each overlap by -2 s_i xi_i^mu (s_i goes to -s_i), not by -s_i xi_i^mu",
     "n = 2": "you used F(x) = x^2 whatever n is: use the power n given",
     "energy only": "you returned the energy after the flip; return the difference E(after) - E(before)",
+    "derivative": ("you used the derivative F'(x) = n x^(n-1) (a linearisation); a flip changes each overlap by a "
+                   "finite step of 2: take the exact difference F(x - 2 s_i xi_i) - F(x)"),
+    "no s_i": ("the step of each overlap is -2 s_i xi_i^mu: it depends on the sign of s_i, not only on xi_i^mu "
+               "(your answer is right only where s_i = +1)"),
+    "normalised": "use the overlap xi^mu . s itself, as in E = -sum_mu (xi^mu . s)^n, not divided by N",
 }
 
 
@@ -52,7 +61,7 @@ def _flip_cases():
     xi = _pm1(gen, 11, 6)
     s = _pm1(gen, 11)
     for n, i in ((3, 4), (4, 0), (2, 7), (5, 10)):
-        yield f"N = 11, K = 6, n = {n}, flip bit {i}", xi, s, i, n
+        yield f"N = 11, K = 6, n = {n}, flip bit {i} (s_i = {int(s[i]):+d})", xi, s, i, n
 
 
 def check_flip_energy_difference(fn: Callable) -> bool:
@@ -61,12 +70,12 @@ def check_flip_energy_difference(fn: Callable) -> bool:
     r = _Report("flip_energy_difference")
     results = []
     for label, xi, s, i, n in _flip_cases():
-        s_in = s.clone()
-        out = _run(r, fn, label, xi.clone(), s_in, i, n)
+        s_in, xi_in = s.clone(), xi.clone()
+        out = _run(r, fn, label, xi_in, s_in, i, n)
         if out is None:
             return r.done()
-        if not torch.equal(s_in, s):
-            r.check(False, "", f"{label}: s was modified in place; flip a copy (s.clone())")
+        if not (torch.equal(s_in, s) and torch.equal(xi_in, xi)):
+            r.check(False, "", f"{label}: s (or xi) was modified in place; flip a copy (s.clone())")
             return r.done()
         got = _number(r, out, label)
         if got is None:
@@ -86,6 +95,14 @@ def _softmax_update(x, q, beta, dim=0):
     return x @ torch.softmax(beta * (x.T @ q), dim=dim)
 
 
+def _max_wrong_dim(x, q, beta):
+    """The update with each pattern's row maximum (over the queries) subtracted before exp: not a softmax."""
+    z = beta * (x.T @ q)
+    e = torch.exp(z - z.max(dim=1, keepdim=True).values)
+    w = e / e.sum(0, keepdim=True)
+    return x @ w if bool(torch.isfinite(w).all()) else None
+
+
 def _continuous_cases():
     gen = torch.Generator().manual_seed(82)
     x = torch.randn(5, 7, generator=gen, dtype=torch.float64)
@@ -101,8 +118,12 @@ def check_continuous_update(fn: Callable) -> bool:
     each query (column of Q), shape (d, P), finite for large beta X^T Q."""
     r = _Report("continuous_update")
     for label, x, q, beta in _continuous_cases():
-        out = _run(r, fn, label, x.clone(), q.clone(), beta)
+        x_in, q_in = x.clone(), q.clone()
+        out = _run(r, fn, label, x_in, q_in, beta)
         if out is None:
+            return r.done()
+        if not (torch.equal(x_in, x) and torch.equal(q_in, q)):
+            r.check(False, "", f"{label}: X or Q was modified in place; leave the inputs as they are")
             return r.done()
         try:
             got = torch.as_tensor(out, dtype=torch.float64)
@@ -127,6 +148,13 @@ def check_continuous_update(fn: Callable) -> bool:
             msg = "the softmax runs over the queries; it must run over the patterns (dim 0 of X^T Q), one per query"
         elif torch.allclose(got, _softmax_update(x, q, 1.0), atol=1e-9):
             msg = "beta is missing: softmax(beta X^T Q)"
+        elif torch.allclose(got, _softmax_update(x, q, beta / math.sqrt(d)), atol=1e-9):
+            msg = "no 1/sqrt(d) here: the only scale inside the softmax is the beta given"
+        elif torch.allclose(got, beta * _softmax_update(x, q, 1.0), atol=1e-9):
+            msg = "beta belongs inside the softmax, multiplying X^T Q, not outside it"
+        elif _max_wrong_dim(x, q, beta) is not None and torch.allclose(got, _max_wrong_dim(x, q, beta), atol=1e-9):
+            msg = ("you subtracted the largest value over the queries (dim 1); for a stable softmax subtract each "
+                   "query's own largest value over the patterns (dim 0), or use torch.softmax(..., dim=0)")
         elif torch.allclose(got, x @ (x.T @ q), atol=1e-9):
             msg = "the softmax is missing: X softmax(beta X^T Q), not X X^T Q"
         else:
@@ -147,12 +175,28 @@ def _mean_error(x: torch.Tensor, beta: float) -> float:
     return float(((new - x).norm(dim=0) / x.norm(dim=0)).mean())
 
 
+def _worst_absolute(x: torch.Tensor, beta: float) -> float:
+    return float((_softmax_update(x, x, beta) - x).norm(dim=0).max())
+
+
+def _worst_by_row(x: torch.Tensor, beta: float) -> float:
+    new = _softmax_update(x, x, beta)
+    return float(((new - x).norm(dim=1) / x.norm(dim=1)).max())
+
+
 def _onset(x: torch.Tensor, eps: float, error=_worst_error) -> float:
     low, high = 1e-4, 1e4
     while high / low > 1 + 1e-4:
         mid = math.sqrt(low * high)
         low, high = (low, mid) if error(x, mid) <= eps else (mid, high)
     return high
+
+
+_ONSET_MISTAKES = [
+    (_worst_absolute, "you used the absolute error ||new - x||; the task asks for the relative error "
+                      "||new - x|| / ||x|| of each pattern"),
+    (_worst_by_row, "the norms run over the wrong dimension: a pattern is a column, take norm(dim=0)"),
+]
 
 
 def _onset_cases():
@@ -162,15 +206,22 @@ def _onset_cases():
     common = torch.randn(32, 1, generator=gen, dtype=torch.float64)
     x = common + 0.6 * torch.randn(32, 40, generator=gen, dtype=torch.float64)  # correlated, like images
     yield "40 correlated patterns in d = 32, eps = 0.02", x / x.norm(dim=0) * 5, 0.02
+    x = torch.randn(40, 12, generator=gen, dtype=torch.float64)
+    x = x / x.norm(dim=0) * (3 + torch.rand(12, generator=gen, dtype=torch.float64))   # norms from 3 to 4
+    yield "12 random patterns of unequal norms (3 to 4) in d = 40, eps = 0.01", x, 0.01
 
 
 def check_retrieval_onset(fn: Callable) -> bool:
-    """``fn(X, eps)`` must return the smallest beta (within 2 %) at which one update from every
-    stored pattern (column of X) lands within relative error eps of that pattern."""
+    """``fn(X, eps)`` must return the smallest beta (within 1 %) at which one update from every
+    stored pattern (column of X) lands within relative error eps of that pattern; X must not change."""
     r = _Report("retrieval_onset")
     for label, x, eps in _onset_cases():
-        out = _run(r, fn, label, x.clone(), eps)
+        x_in = x.clone()
+        out = _run(r, fn, label, x_in, eps)
         if out is None:
+            return r.done()
+        if not torch.equal(x_in, x):
+            r.check(False, "", f"{label}: X was modified in place; leave the patterns as they are")
             return r.done()
         got = _number(r, out, label)
         if got is None:
@@ -179,12 +230,18 @@ def check_retrieval_onset(fn: Callable) -> bool:
             r.check(False, "", f"{label}: beta must be a positive number, got {got}")
             continue
         want = _onset(x, eps)
-        if abs(got / want - 1) <= 0.02:
+        if abs(got / want - 1) <= 0.01:
             r.check(True, f"{label}: beta = {want:.4g}", "")
             continue
-        if got < want:
+        named = next((msg for error, msg in _ONSET_MISTAKES if abs(got / _onset(x, eps, error) - 1) <= 0.01), None)
+        fixed = next((e for e in (0.01, 0.05, 0.02, 0.1) if e != eps and abs(got / _onset(x, e) - 1) <= 0.01), None)
+        if named is not None:
+            msg = named
+        elif fixed is not None:
+            msg = f"your beta is the onset for eps = {fixed}, not for the eps given ({eps}): use the argument eps"
+        elif got < want:
             worst = _worst_error(x, got)
-            if abs(got / _onset(x, eps, _mean_error) - 1) <= 0.02:
+            if abs(got / _onset(x, eps, _mean_error) - 1) <= 0.01:
                 msg = (f"at your beta = {got:.4g} the *average* error is eps but the worst pattern is still off by "
                        f"{worst:.3g}: every pattern must be retrieved, use the largest error")
             else:
