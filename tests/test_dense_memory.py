@@ -1,14 +1,13 @@
 """Dense associative memory [KH16, D17] and the continuous modern Hopfield network [R20]
 against plain references, exact integers and published values."""
-import contextlib
 import math
-import signal
 
 import numpy as np
 import pytest
 import torch
 
 from hopfield_lab import dense_memory as dm
+from conftest import ends_within
 
 FUNCTIONS = [dm.Polynomial(2), dm.Polynomial(3), dm.Polynomial(3, rectified=True), dm.Polynomial(4),
              dm.Exponential(1.0), dm.Exponential(0.3)]
@@ -443,19 +442,6 @@ def test_async_sweeps_checks_memory_before_converting(monkeypatch):
 
 # --- hangs (finding 7) ------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def ends_within(seconds):
-    """Turn a hang into a failure (SIGALRM); not a timing assertion: the limit is generous."""
-    def alarm(signum, frame):
-        raise AssertionError(f"still running after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("rtol", [0.0, -1e-3, float("nan"), 1e-13])

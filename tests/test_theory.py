@@ -1,13 +1,12 @@
 """hopfield_lab.theory against published values of the replica-symmetric theory [AGS87]."""
-import contextlib
 import math
-import signal
 
 import numpy as np
 
 import pytest
 
 from hopfield_lab import theory as th
+from conftest import ends_within
 
 
 def test_alpha_c_and_overlap_there():
@@ -179,19 +178,6 @@ def test_rs_solution_at_zero_load_gives_the_limit_of_r():
 
 # --- tolerances that never end, and unchecked arguments (findings 6, 7, 15) ------------------------
 
-@contextlib.contextmanager
-def ends_within(seconds):
-    """Turn a hang into a failure (SIGALRM); not a timing assertion: the limit is generous."""
-    def alarm(signum, frame):
-        raise AssertionError(f"still running after {seconds} s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("tol", [0.0, -1e-4, float("nan"), 1e-13, 2.0])
