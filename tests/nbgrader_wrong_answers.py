@@ -154,4 +154,21 @@ while high / low > 1.001:
     else:
         low = mid
 return high""",
+
+    # 09: the 0/1 rule sigmoid(x), without the factor 2 of +/-1 units
+    "sample_hidden_solution": """\
+p = torch.sigmoid(W.T @ S + b[:, None])
+return torch.where(u < p, 1.0, -1.0).to(p.dtype)""",
+
+    # 09: reconstruction minus data (the likelihood goes down); written out, no sample_hidden
+    "cd1_gradient_solution": """\
+H0 = torch.where(u_hidden < torch.sigmoid(2 * (W.T @ S + b[:, None])), 1.0, -1.0).double()
+S1 = torch.where(u_visible < torch.sigmoid(2 * (W @ H0 + a[:, None])), 1.0, -1.0).double()
+m0, m1 = torch.tanh(W.T @ S + b[:, None]), torch.tanh(W.T @ S1 + b[:, None])
+return (S1 @ m1.T - S @ m0.T) / S.shape[1], (S1 - S).mean(1), (m1 - m0).mean(1)""",
+
+    # 09: log(2 cosh x) computed directly: overflows for large fields
+    "free_energy_solution": """\
+x = W.T @ S + b[:, None]
+return -(a @ S) - torch.log(2 * torch.cosh(x)).sum(0)""",
 }
