@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 # JupyterLab refuses to start as root unless told; containers and Colab-like VMs run as root.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks student bench colab-check clean venv
+.PHONY: lab work test unit notebooks student bench colab-check clean venv
 
 venv: $(STAMP)
 
@@ -44,23 +45,54 @@ $(STAMP): pyproject.toml requirements.txt
 	@touch $(STAMP)
 	$(call say,$(VENV) is ready)
 
-lab: $(STAMP)
-	$(call say,Starting JupyterLab on notebooks/ (it opens in your browser; stop it with Ctrl+C twice))
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) \
+# Instructors and tests: nbgrader, pytest, nbval, dask... (the `dev` extra) in the same .venv.
+$(DEV_STAMP): $(STAMP)
+	$(call say,Installing the instructor and test tools (nbgrader, pytest, nbval, dask): about a minute)
+	@$(QUIET_PIP) -e ".[dev]"
+	@touch $(DEV_STAMP)
+
+# A learner works in work/ (git-ignored), the folder JupyterLab opens: `make work` copies each
+# notebook there as a learner should meet it (the student version from student/ where the
+# notebook has exercises, the course notebook otherwise: 02, 03) and the course notebooks with
+# the model answers into work/solutions/. It never overwrites a file that exists, so a learner's
+# work survives `git pull` + `make lab`, and running or saving a notebook never changes a tracked file.
+LAB_DIR := work
+work:
+	@mkdir -p $(LAB_DIR)/solutions
+	@for nb in notebooks/[0-9]*.ipynb; do b=$${nb#notebooks/}; src=$$nb; \
+	  if [ -e student/$$b ]; then src=student/$$b; \
+	    [ -e $(LAB_DIR)/solutions/$$b ] || cp $$nb $(LAB_DIR)/solutions/$$b; fi; \
+	  [ -e $(LAB_DIR)/$$b ] || { cp $$src $(LAB_DIR)/$$b && echo "copied $$src to $(LAB_DIR)/$$b"; }; done
+
+# nbgrader (which `make test` installs for instructors) stays out of a learner's JupyterLab: its
+# server extensions off on the command line, its lab extension (menu, Validate button, Create
+# Assignment panel) off through a page config read from JUPYTER_CONFIG_PATH; so is the
+# "Would you like to get notified about official Jupyter news?" toast (announcements).
+NBGRADER_OFF := $(foreach e,formgrader validate_assignment assignment_list course_list,\
+  --ServerApp.jpserver_extensions=nbgrader.server_extensions.$(e)=False)
+LEARNER_CONFIG := $(abspath $(VENV))/learner-config
+
+lab: $(STAMP) work
+	@mkdir -p $(LEARNER_CONFIG)/labconfig
+	@echo '{"disabledExtensions": {"@jupyter/nbgrader": true, "@jupyterlab/apputils-extension:announcements": true}}' \
+	  > $(LEARNER_CONFIG)/labconfig/page_config.json
+	$(call say,Starting JupyterLab in $(LAB_DIR)/ (it opens in your browser; stop it with Ctrl+C twice))
+	JUPYTER_CONFIG_PATH=$(LEARNER_CONFIG)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} \
+	  $(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) $(ROOT_FLAG) $(NBGRADER_OFF) \
 	  --ContentsManager.pre_save_hook=hopfield_lab.course.keep_stored_kernel_metadata
 
 # The student versions run inside tests/test_nbgrader_workflow.py (autograded as released stubs and
 # as wrong submissions, errors allowed only in the tagged cells), so nbval runs the course notebooks.
-test: $(STAMP)
-	$(call say,Unit tests (with nbgrader's workflow on every exercise notebook) and every notebook under nbval (about 8 minutes on 2 cores))
+test: $(DEV_STAMP)
+	$(call say,Unit tests (with nbgrader's workflow on every exercise notebook) and every notebook under nbval, with the website browser test (about 5 minutes on 2 cores with CI=true))
 	$(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL)
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(PY) -m pytest -p no:cacheprovider tests
 
 # Regenerate the committed notebook outputs (a CPU run at default sizes), stored as JupyterLab
 # saves them (course.normalize_notebook), so that opening one leaves git status clean.
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	cd notebooks && for nb in [0-9]*.ipynb; do \
 	  CI= ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
@@ -69,7 +101,7 @@ notebooks: $(STAMP)
 # Student versions (commit them): what `nbgrader generate_assignment` releases from the exercise
 # notebooks (stubs, no hidden tests, no model answers, no outputs) with the Colab badge pointing at
 # student/. See README "For instructors".
-student: $(STAMP)
+student: $(DEV_STAMP)
 	$(PY) -m hopfield_lab student --source notebooks --out student
 
 # Colab compatibility: the notebooks and the explorer tests in a venv pinned to Colab's
@@ -91,3 +123,18 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(COLAB_VENV) .pytest_cache
+
+# The course website: every notebook a page from its stored outputs (nothing runs), MathJax
+# bundled, so it builds and displays offline. Warnings are errors; then every internal link of
+# the built pages is checked. tests/test_site.py opens each page in headless Chromium.
+SITE_STAMP := $(VENV)/.installed-site
+$(SITE_STAMP): $(STAMP)
+	$(call say,Installing the website tools (Sphinx, myst-nb, sphinx-book-theme, Playwright))
+	@$(QUIET_PIP) -e ".[site]"
+	@touch $(SITE_STAMP)
+
+.PHONY: site
+site: $(SITE_STAMP)
+	$(call say,Building the course website into site/_build/html (under a minute))
+	$(PY) -m sphinx -b html -E -W --keep-going -q site site/_build/html
+	$(PY) site/check_links.py site/_build/html
