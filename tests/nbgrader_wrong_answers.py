@@ -172,3 +172,19 @@ return (S1 @ m1.T - S @ m0.T) / S.shape[1], (S1 - S).mean(1), (m1 - m0).mean(1)"
 x = W.T @ S + b[:, None]
 return -(a @ S) - torch.log(2 * torch.cosh(x)).sum(0)""",
 }
+
+
+def more_wrong(k):
+    """{grade_id: answer}: the k-th (0-based) of the new wrong answers of tests/wrong_answers/nbXX.py for
+    every exercise, so nbgrader's own autograde grades three wrong answers per exercise: WRONG above and
+    the first two of these (tests/test_nbgrader_workflow.py's students "wrong2" and "wrong3")."""
+    import importlib
+    import pkgutil
+
+    import wrong_answers
+
+    answers = {}
+    for module in pkgutil.iter_modules(wrong_answers.__path__):
+        for grade_id, wrong in getattr(importlib.import_module(f"wrong_answers.{module.name}"), "MORE_WRONG", {}).items():
+            answers[grade_id] = wrong[k][0]
+    return answers

@@ -3,14 +3,16 @@
 As README "For instructors" shows it: ``python -m hopfield_lab student --course DIR`` lays out
 the course (its nbgrader_config.py, source/hopfield/ with every exercise notebook), ``nbgrader
 generate_assignment hopfield`` releases them, and ``nbgrader autograde hopfield`` grades
-three students: "solution" hands in the course notebooks, "stub" the student versions as
-released, "wrong" the student versions with every stub replaced by a wrong answer
-(nbgrader_wrong_answers.py). The scores are read from the gradebook.
+five students: "solution" hands in the course notebooks, "stub" the student versions as
+released, "wrong", "wrong2" and "wrong3" the student versions with every stub replaced by a
+wrong answer (WRONG of nbgrader_wrong_answers.py, then the first two of each exercise's
+tests/wrong_answers/nbXX.py): three wrong answers per exercise graded by nbgrader itself. The
+scores are read from the gradebook.
 
-Autograde executes every notebook three times, so this is the slowest test. To keep it cheap
+Autograde executes every notebook five times, so this is the slowest test. To keep it cheap
 the notebooks run at CI sizes (CI=true) whatever the environment says, the submissions leave
 out the code cells after the last test cell (they cannot change a score; nbval runs them in
-notebooks/ and student/), and the three students' autogrades run at once, each into its own
+notebooks/ and student/), and the five students' autogrades run at once, each into its own
 copy of the gradebook.
 """
 import ast
@@ -30,13 +32,15 @@ from conftest import ROOT
 from hopfield_lab.__main__ import main
 from hopfield_lab.instructor.student import (ASSIGNMENT, CHECK_MARK, exercise_notebooks, nbgrader_meta,
                                              raises_until_done)
-from nbgrader_wrong_answers import WRONG
+from nbgrader_wrong_answers import WRONG, more_wrong
 
 pytest.importorskip("nbgrader")
 
 SOURCE = ROOT / "notebooks"
 EXERCISES = exercise_notebooks(SOURCE)
-STUDENTS = ("solution", "stub", "wrong")
+STUDENTS = ("solution", "stub", "wrong", "wrong2", "wrong3")
+# three wrong answers per exercise through nbgrader itself: WRONG, and two of tests/wrong_answers/nbXX.py
+WRONG_ANSWERS = {"wrong": WRONG, "wrong2": more_wrong(0), "wrong3": more_wrong(1)}
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 COURSE_ID = "hopfield-lab"  # set by the course's nbgrader_config.py
 Score = namedtuple("Score", "score max_score auto_score needs_manual_grade cell_type")
@@ -110,10 +114,10 @@ def graded_part(nb):
     return nb
 
 
-def wrong_submission(student_version):
+def wrong_submission(student_version, answers=WRONG):
     nb = nbformat.from_dict(student_version)
     for cell in solution_cells(nb):
-        cell.source = fill_stubs(cell.source, WRONG[nbgrader_meta(cell)["grade_id"]])
+        cell.source = fill_stubs(cell.source, answers[nbgrader_meta(cell)["grade_id"]])
     return nb
 
 
@@ -210,7 +214,8 @@ def graded(tmp_path_factory):
     released = {p.name: nbformat.read(student_dir / p.name, 4) for p in EXERCISES}
     submissions = {"solution": {p.name: nbformat.read(p, 4) for p in EXERCISES},
                    "stub": released,
-                   "wrong": {name: wrong_submission(nb) for name, nb in released.items()}}
+                   **{student: {name: wrong_submission(nb, answers) for name, nb in released.items()}
+                      for student, answers in WRONG_ANSWERS.items()}}
     running = {}
     for student, notebooks in submissions.items():
         folder = course / "submitted" / student / ASSIGNMENT
@@ -276,13 +281,15 @@ def test_released_stubs_get_zero(graded, path):
             f"(needs manual grade: {s.needs_manual_grade}):\n{outputs_of(graded, 'stub', path.stem, grade_id)}")
 
 
+@pytest.mark.parametrize("student", list(WRONG_ANSWERS))
 @pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.stem)
-def test_each_wrong_answer_loses_points(graded, path):
+def test_each_wrong_answer_loses_points(graded, path, student):
     """The first autograded test cell after each wrong solution cell scores below full, by an
-    assert that rejects the answer (not by a crash of the test cell itself)."""
-    scores = graded.scores["wrong", path.stem]
+    assert that rejects the answer (not by a crash of the test cell itself); three wrong answers
+    per exercise, each in its own submission."""
+    scores = graded.scores[student, path.stem]
     cells = nbformat.read(path, 4).cells
-    autograded_nb = nbformat.read(graded.course / "autograded" / "wrong" / ASSIGNMENT / path.name, 4)
+    autograded_nb = nbformat.read(graded.course / "autograded" / student / ASSIGNMENT / path.name, 4)
     for i, cell in enumerate(cells):
         if code_solution(cell):
             test = next((c for c in cells[i + 1:] if autograded(c)), None)
@@ -291,11 +298,12 @@ def test_each_wrong_answer_loses_points(graded, path):
             test_id = nbgrader_meta(test)["grade_id"]
             s = scores[test_id]
             assert s.score < s.max_score, (f"{path.name}: the wrong {solution_id} gets full points in {test_id}:\n"
-                                           f"{WRONG[solution_id]}\n{outputs_of(graded, 'wrong', path.stem, test_id)}")
+                                           f"{WRONG_ANSWERS[student][solution_id]}\n"
+                                           f"{outputs_of(graded, student, path.stem, test_id)}")
             ran = next(c for c in autograded_nb.cells if nbgrader_meta(c).get("grade_id") == test_id)
             assert [o.ename for o in ran.outputs if o.output_type == "error"] == ["AssertionError"], (
                 f"{path.name} {test_id} did not reject the wrong {solution_id} by an assert:\n"
-                f"{outputs_of(graded, 'wrong', path.stem, test_id)}")
+                f"{outputs_of(graded, student, path.stem, test_id)}")
 
 
 @pytest.mark.parametrize("student", ["solution", "stub"])
