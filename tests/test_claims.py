@@ -35,3 +35,13 @@ def test_bad_use_is_a_clear_value_error():
         claim("x", 1.0, between=(1,))
     with pytest.raises(ValueError, match="value=0.5 .*without a bound"):
         claim("x", 0.5)
+
+
+@pytest.mark.parametrize("value,bounds", [
+    (0.1, dict(below=0.2)), (0.3, dict(above=0.2)), (5, dict(at_most=5)), (5, dict(at_least=5)),
+    (4, dict(at_most=5)), (2.6, dict(between=(2.6, 3.4))), (3.4, dict(between=(2.6, 3.4))),
+])
+def test_every_bound_passes_the_values_it_names(value, bounds, capsys):
+    # a mutation inverting `below` (x > below instead of x < below) survived: no case passed a below or at_most bound
+    assert claim("the claim", value, **bounds) == value
+    assert capsys.readouterr().out.startswith("✓ the claim")

@@ -245,3 +245,14 @@ def test_a_generator_on_another_device_is_refused():
             call(CudaGenerator())
     gen = torch.Generator().manual_seed(4)  # one on the right device is used as it is
     assert torch.equal(random_patterns(5, 2, seed=gen), random_patterns(5, 2, seed=torch.Generator().manual_seed(4)))
+
+
+@pytest.mark.parametrize("n,m0,expected", [(10, 0.8, 1), (11, 0.0, 6), (301, 0.8, 30), (299, 0.8, 30), (1000, -1.0, 1000),
+                                           (7, 0.5, 2), (64, 0.6, 13)])
+def test_n_flips_is_round_1_minus_m0_times_n_over_2_written_out(n, m0, expected):
+    # a mutation to (1 - m0) (n - 1) / 2 survived: the tests took their expected count from n_flips itself.
+    # Expected counts here are written out: round((1 - m0) n / 2), e.g. 11 at m0 = 0 gives 5.5 -> 6 (banker's
+    # rounding gives 6), 64 at m0 = 0.6 gives 12.8 -> 13
+    assert n_flips(n, m0) == expected
+    x = random_patterns(n, 3, seed=1)
+    assert torch.equal((corrupt(x, m0, seed=2) != x).sum(0), torch.full((3,), expected))

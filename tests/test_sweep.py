@@ -44,6 +44,9 @@ def test_cache_hits_and_misses(tmp_path, monkeypatch):
     monkeypatch.setattr(hopfield_lab, "__version__", "999.0")
     sw.sweep(counted, points, cache=tmp_path, progress=False)
     assert len(CALLS) == 14  # a new package version misses everywhere
+    monkeypatch.setattr(torch, "__version__", "0.0.1+other")  # another torch computes other floats
+    sw.sweep(counted, points, cache=tmp_path, progress=False)
+    assert len(CALLS) == 18  # a new torch version misses everywhere
 
 
 def test_a_change_in_the_package_code_gives_new_keys(tmp_path, monkeypatch):
