@@ -79,7 +79,7 @@ lab: $(STAMP) work
 	$(call say,Starting JupyterLab in $(LAB_DIR)/ (it opens in your browser; stop it with Ctrl+C twice))
 	JUPYTER_CONFIG_PATH=$(LEARNER_CONFIG)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} \
 	  $(VENV)/bin/jupyter lab --notebook-dir=$(LAB_DIR) $(ROOT_FLAG) $(NBGRADER_OFF) \
-	  --ContentsManager.pre_save_hook=hopfield_lab.course.keep_stored_kernel_metadata
+	  --ContentsManager.pre_save_hook=hopfield_lab.instructor.notebook_files.keep_stored_kernel_metadata
 
 # The student versions run inside tests/test_nbgrader_workflow.py (autograded as released stubs and
 # as wrong submissions, errors allowed only in the tagged cells), so nbval runs the course notebooks.
@@ -91,12 +91,12 @@ unit: $(DEV_STAMP)
 	$(PY) -m pytest -p no:cacheprovider tests
 
 # Regenerate the committed notebook outputs (a CPU run at default sizes), stored as JupyterLab
-# saves them (course.normalize_notebook), so that opening one leaves git status clean.
+# saves them (instructor.notebook_files.normalize_notebook), so that opening one leaves git status clean.
 notebooks: $(DEV_STAMP)
 	cd notebooks && for nb in [0-9]*.ipynb; do \
 	  CI= ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
-	  ../$(PY) -c "import sys; from hopfield_lab.course import normalize_notebook; normalize_notebook(sys.argv[1])" "$$nb"; done
+	  ../$(PY) -c "import sys; from hopfield_lab.instructor.notebook_files import normalize_notebook; normalize_notebook(sys.argv[1])" "$$nb"; done
 
 # Student versions (commit them): what `nbgrader generate_assignment` releases from the exercise
 # notebooks (stubs, no hidden tests, no model answers, no outputs) with the Colab badge pointing at

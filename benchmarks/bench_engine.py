@@ -11,7 +11,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from hopfield_lab.bench import main  # noqa: E402
+from hopfield_lab.bench import command_line  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command_line())

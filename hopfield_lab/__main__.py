@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--device", choices=("cpu", "cuda", "mps"), help="default: the best available")
     sim.add_argument("--algorithm", choices=("engine", "dense"), default="engine",
                      help="engine (default) or the paper's plain dense algorithm, for comparison")
+    sim.add_argument("--plain", action="store_true", help="run the plain step (speedups=False; the same run, slower)")
     sim.add_argument("--json", action="store_true", help="print one JSON line")
     sub.add_parser("bench", add_help=False, help="measure [V20]'s Fig. 2 timing table and sweep costs here "
                    "(options: python -m hopfield_lab bench --help)")
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:  # the one benchmark driver has its own options
-        from .bench import main as bench_main
+        from .bench import command_line as bench_main
 
         try:
             return bench_main(argv[1:])
@@ -87,7 +88,7 @@ def _is_number(text: str) -> bool:
 def _simulate(args) -> int:
     traj = simulate(args.n, args.alpha, lam=args.lam, m0=args.m0, steps=args.steps, update=args.update,
                     k=args.k, blocks=args.blocks, temperature=args.temperature, tie=args.tie, seed=args.seed,
-                    device=args.device, algorithm=args.algorithm)
+                    device=args.device, algorithm=args.algorithm, speedups=not args.plain)
     summary = traj.summary()
     if args.json:
         print(json.dumps(summary))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+import numpy as np
 import torch
 
 
@@ -64,13 +65,19 @@ def check_pm1(name: str, x, *, rows: int | None = None) -> None:
         raise ValueError(f"{name} has shape {tuple(x.shape)}; allowed: (N, columns) with at least one column")
     if x.dtype == torch.bool or x.is_complex():
         raise ValueError(f"{name} has dtype {x.dtype}; allowed: +1/-1 values in a real dtype (map 0/1 to -1/+1 with 2 * x - 1)")
+    check_pm1_values(name, x)
+    if rows is not None and x.shape[0] != rows:
+        raise ValueError(f"{name} has {x.shape[0]} rows; it needs one per neuron, N={rows}")
+
+
+def check_pm1_values(name: str, x: torch.Tensor) -> None:
+    """Every entry of the real 2-D tensor ``x`` must be +1 or -1: ``ValueError`` naming the first
+    that is not, with its index and value (and the remedy for 0/1 patterns)."""
     bad = x.abs() != 1
     if bool(bad.any()):
         i, j = (int(v) for v in bad.nonzero()[0])
         raise ValueError(f"{name}[{i}, {j}]={float(x[i, j])!r} is not allowed; every entry must be +1 or -1"
                          + (" (0/1 patterns: use 2 * x - 1)" if bool(((x == 0) | (x == 1)).all()) else ""))
-    if rows is not None and x.shape[0] != rows:
-        raise ValueError(f"{name} has {x.shape[0]} rows; it needs one per neuron, N={rows}")
 
 
 def generator_for(seed: int | torch.Generator, device: torch.device | str = "cpu",
@@ -85,3 +92,38 @@ def generator_for(seed: int | torch.Generator, device: torch.device | str = "cpu
     from .rng import generator
 
     return generator(seed, stream, device)
+
+
+def real_tensor(x, name: str) -> torch.Tensor:
+    """``x`` as a real strided tensor on a usable device (not copied when it is one already)."""
+    if not isinstance(x, torch.Tensor):
+        try:
+            x = torch.as_tensor(x)
+        except (TypeError, ValueError, RuntimeError, OverflowError) as err:
+            raise ValueError(f"{name} could not be read as a tensor ({err}); allowed: a torch tensor, numpy array "
+                             "or nested list of real numbers") from None
+    if x.layout != torch.strided:
+        raise ValueError(f"{name} has layout {x.layout}; allowed: a dense (strided) tensor - use {name}.to_dense()")
+    if x.device.type not in ("cpu", "cuda", "mps"):
+        raise ValueError(f"{name} is on device {x.device}; allowed: a tensor on cpu, cuda or mps")
+    if x.is_complex():
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: real numbers (complex values are not)")
+    if x.dtype == torch.bool:
+        raise ValueError(f"{name} has dtype torch.bool; allowed: real numbers (map 0/1 to -1/+1 with 2 * x - 1)")
+    if not (x.is_floating_point() or x.dtype in (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)):
+        raise ValueError(f"{name} has dtype {x.dtype}; allowed: a real floating-point or integer dtype")
+    return x.detach()
+
+
+def memory_limit_bytes(memory_limit, name: str = "memory_limit") -> int | None:
+    if memory_limit is None:
+        return None
+    check_range(name, memory_limit, 1, None)
+    return int(memory_limit)
+
+
+def check_flag(name: str, value) -> bool:
+    """``value`` as a bool; ``ValueError`` unless it is True or False (numpy's bool too; not 0, 1 or "yes")."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={value!r} is not allowed; {name} must be True or False")
+    return bool(value)

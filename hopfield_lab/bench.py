@@ -14,7 +14,6 @@ and by notebook 02.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 
 from .device import pick_device
 from .dynamics import simulate
+from .fast import Speedups
 
 # [V20] Fig. 2: seconds on one Tesla T4 (GPU) and two Xeon cores @ 2.2 GHz (CPU; 32K estimated).
 PAPER_SIZES = (1000, 2000, 4000, 8000, 16000, 32000)
@@ -67,7 +67,7 @@ def run_isolated(n: int, algorithm: str = "engine", device: str = "cpu", seed: i
     return result
 
 
-def measure(n: int, device=None, dense: bool = True, seed: int = 0, isolated: bool = False) -> Row:
+def time_workload(n: int, device=None, dense: bool = True, seed: int = 0, isolated: bool = False) -> Row:
     """Time the workload at size ``n`` with the engine and (if ``dense``) the dense algorithm."""
     device = pick_device(device)
     if isolated:
@@ -87,7 +87,7 @@ def table(sizes=PAPER_SIZES[:4], device=None, dense_max: int = 8000, seed: int =
     """Measure every size (dense up to ``dense_max``), with a progress bar."""
     from tqdm.auto import tqdm
 
-    return [measure(n, device, dense=n <= dense_max, seed=seed, isolated=isolated)
+    return [time_workload(n, device, dense=n <= dense_max, seed=seed, isolated=isolated)
             for n in tqdm(sizes, desc="Fig. 2 sizes", disable=not progress)]
 
 
@@ -119,35 +119,18 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-IDEAS = (  # (label, switches): each row adds one idea of the engine to the one before
+IDEAS = (  # (label, speedups): each row adds one idea of the engine to the one before
     ("fields as two N x p products (exact integers), fixed points dropped",
-     dict(drop_two_cycles=False, sparse_overlaps=False, incremental=False, int8_fields=False)),
+     Speedups(drop_two_cycles=False, sparse_overlaps=False, cached_gram_rows=False, int8_field_changes=False)),
     ("+ 2-cycles dropped (their future is known)",
-     dict(drop_two_cycles=True, sparse_overlaps=False, incremental=False, int8_fields=False)),
+     Speedups(sparse_overlaps=False, cached_gram_rows=False, int8_field_changes=False)),
     ("+ overlaps updated from the flipped bits only",
-     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=False, int8_fields=False)),
+     Speedups(cached_gram_rows=False, int8_field_changes=False)),
     ("+ fields updated from cached columns of xi xi^T",
-     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=False)),
+     Speedups(int8_field_changes=False)),
     ("+ fields updated by the overlaps' change in bytes (the engine)",
-     dict(drop_two_cycles=True, sparse_overlaps=True, incremental=True, int8_fields=True)),
+     Speedups()),
 )
-
-
-@contextlib.contextmanager
-def switches(drop_two_cycles: bool = True, sparse_overlaps: bool = True, incremental: bool = True,
-             int8_fields: bool = True):
-    """Run the engine with some of its ideas switched off (for measuring what each buys); restored after."""
-    from . import dynamics, fields, parallel
-
-    saved = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS
-    dynamics.DROP_TWO_CYCLES = drop_two_cycles
-    fields.SPARSE_UPDATE_MAX = saved[1] if sparse_overlaps else -1.0  # -1: always the full product
-    parallel.INCREMENTAL = incremental
-    parallel.INT8_FIELDS = int8_fields
-    try:
-        yield
-    finally:
-        dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS = saved
 
 
 def ideas(n: int, device=None, seed: int = 0, dense: Row | None = None, repeats: int = 2) -> list[dict]:
@@ -163,9 +146,8 @@ def ideas(n: int, device=None, seed: int = 0, dense: Row | None = None, repeats:
         dense = Row(n, device.type, 0.0, traj.seconds, 0.0, traj.mean_final_overlap, 0.0)
     rows = [dict(idea="the paper's algorithm: N x N matrix J, every probe not at a fixed point stepped",
                  seconds=dense.dense_seconds, mean_final_overlap=dense.dense_mean_final_overlap)]
-    for label, on in IDEAS:
-        with switches(**on):
-            runs = [simulate(n, seed=seed, device=device, **WORKLOAD) for _ in range(max(1, repeats))]
+    for label, speedups in IDEAS:
+        runs = [simulate(n, seed=seed, device=device, speedups=speedups, **WORKLOAD) for _ in range(max(1, repeats))]
         traj = min(runs, key=lambda run: run.seconds)
         rows.append(dict(idea=label, seconds=traj.seconds, mean_final_overlap=traj.mean_final_overlap))
     for row in rows:
@@ -195,7 +177,7 @@ def sweep_costs(n: int, temperature: float = 0.3, alpha: float = 0.05, steps: in
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line(argv: list[str] | None = None) -> int:
     """``benchmarks/bench_engine.py`` and ``python -m hopfield_lab bench``: print the tables."""
     import argparse
     import datetime

@@ -17,6 +17,8 @@ from typing import Callable, Iterator, TypeVar
 
 import torch
 
+from ._checks import check_range, memory_limit_bytes
+
 T = TypeVar("T")
 
 PROFILES = ("ci", "cpu", "gpu")
@@ -268,3 +270,25 @@ def size_for_seconds(seconds_at: Callable[[int], float], target: float, n0: int,
     t0 = max(seconds_at(n0), 1e-6)
     n = max(multiple, int(round(n0 * (target / t0) ** (1.0 / power) / multiple)) * multiple)
     return min(n, n_max) if n_max else n
+
+
+def columns_that_fit(bytes_per_column: int, columns: int, fixed_bytes: int, device, what: str,
+                 limit: int | None = None) -> int:
+    """How many of ``columns`` (probes, states) to process at once so the work fits in memory.
+
+    The work needs ``fixed_bytes`` plus ``bytes_per_column`` per column; ``limit`` (bytes)
+    defaults to half the free memory of ``device``. Raises ``ValueError`` saying what fits
+    when even one column does not.
+    """
+    check_range("bytes_per_column", bytes_per_column, 1, None, integer=True)
+    check_range("columns", columns, 0, None, integer=True)
+    check_range("fixed_bytes", fixed_bytes, 0, None, integer=True)
+    if not isinstance(what, str):
+        raise ValueError(f"what={what!r} is not allowed; what must be a string (it names the work in messages)")
+    device = pick_device(device)  # a ValueError naming what is available, for a device that is not
+    limit = memory_bytes(device) // 2 if limit is None else memory_limit_bytes(limit, "limit")
+    room = limit - fixed_bytes
+    if room < bytes_per_column:
+        raise ValueError(f"{what} needs {(fixed_bytes + bytes_per_column) / 2**20:.1f} MiB on {device.type}, "
+                         f"more than the {limit / 2**20:.1f} MiB allowed here; reduce it to fit")
+    return max(1, min(columns, room // bytes_per_column))

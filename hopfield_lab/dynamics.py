@@ -5,19 +5,22 @@ columns of V, N x p, entries +/-1; alpha means p / N with p rounded half up), co
 
     J_ij = (1/N) sum_mu xi_i^mu xi_j^mu  (i != j),      J_ii = lam p / N,
 
-and the probes (the columns of S, N x P) evolve under one of the rules of
-:mod:`hopfield_lab.rules` (sync, async, hybrid, blocks, even-odd; temperature T >= 0).
+and the probes (the columns of S, N x P) evolve under one of the update rules of
+:mod:`hopfield_lab.update_rules` (``UPDATES``; temperature T >= 0).
 
-The main loop (:func:`evolve`) is the loop of notebook 02: record, step, classify, drop.
-What makes it fast without giving up a bit of exactness lives behind named functions:
-fields as two N x p products in exact integer arithmetic (:mod:`hopfield_lab.fields`),
-buffer reuse and a sparse overlap update (:class:`~hopfield_lab.fields.Arena`,
-:meth:`~hopfield_lab.fields.Network.update_overlaps`), the parallel rules' step by flips
-with fields updated from cached columns of V V^T (:mod:`hopfield_lab.parallel`),
-asynchronous sweeps by guess and check (:mod:`hopfield_lab.sweeps`), and dropping probes whose future is
-known: a probe at a fixed point, and under a deterministic rule (sync, even-odd, blocks at
-T = 0) a probe in a 2-cycle (it alternates between its last two states; its records are
-completed from that, parity included, and equal full stepping).
+The main loop (:func:`_run`) is the loop of notebook 02: record, step, classify, drop the
+probes whose future is known (a probe at a fixed point, and under a deterministic rule a
+probe in a 2-cycle: it alternates between its last two states for ever).
+
+The step is one of two, nanoGPT-style, chosen by one argument, ``speedups``:
+
+- :func:`plain_step` (``speedups=False``): every rule as the textbook writes it, about 20
+  lines; the row sets of the rule in turn, N h = V m + c S, decide, update m.
+- the fast step (``speedups=True`` or a :class:`hopfield_lab.fast.Speedups` naming which
+  optimisations are on): the same trajectory bit for bit, with the optimisations of
+  :mod:`hopfield_lab.fast`, each named there with what it buys (measured): exact float32
+  and int8 arithmetic, the parallel rules' step by flips with incremental fields, sweeps in
+  chunks by guess and check, 2-cycles dropped.
 """
 from __future__ import annotations
 
@@ -27,43 +30,63 @@ from dataclasses import replace
 
 import torch
 
-from . import sweeps
+from .fast import Speedups, as_speedups, async_chunks
 from ._checks import check_choice, check_pm1, check_range
 from .device import pick_device, timer
-from .fields import Arena, NeedsFloat64, Network, choose_dtype
-from .memory import check_fits
-from .parallel import ParallelStep
-from .memory import run_bytes as memory_needed  # noqa: F401  (the name notebook 02 uses)
-from .patterns import flipped, random_patterns
+from .fast.arithmetic import Arena, NeedsFloat64, Network, choose_dtype
+from .fast.parallel_step import ParallelStep
+from .patterns import flipped, n_patterns, random_patterns
 from .rng import generator
-from .rules import DETERMINISTIC, TIES, UPDATES, decide, glauber_draws, row_index, schedule, stable, validate
+from .sizing import check_fits
 from .trajectory import Recorder, Trajectory
+from .update_rules import TIES, UPDATES, UpdateRule, decide, glauber_draws, row_index, stable, validate
 
-__all__ = ["evolve", "simulate", "Trajectory", "UPDATES", "TIES", "n_patterns"]
-
-DROP_TWO_CYCLES = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
+__all__ = ["evolve", "simulate", "plain_step", "Trajectory", "UPDATES", "TIES"]
 
 
-def n_patterns(alpha: float, n: int) -> int:
-    """p = round(alpha N), rounded half up: the number of patterns at load alpha."""
-    return int(alpha * n + 0.5)
+def plain_step(V: torch.Tensor, c: float, S: torch.Tensor, m: torch.Tensor, t: int, probes: torch.Tensor,
+               rule: UpdateRule, order: torch.Generator):
+    """One step of any rule as the textbook writes it (``speedups=False``): the row sets of the
+    rule in turn, each deciding from the newest states,
+
+        N h = V m + c S  on the set's rows,   S = decide(h)   (sign, the tie rule, or Glauber at T > 0),
+        m = V^T S  updated by the set's changes.
+
+    Returns S(t+1), m(t+1) and, per probe, whether it changed, whether a coin broke a tie, and
+    (for a rule that visits only some neurons) whether every neuron was already aligned with
+    its field. V, S, m in float64: every field is an integer (c one) or a sum no rounding can
+    turn to 0, so the decisions are exact."""
+    n = V.shape[0]
+    sets = rule.row_sets(n, order)
+    old, S, m = S, S.clone(), m.clone()
+    tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
+    visited = sum(len(range(n)[rows]) if isinstance(rows, slice) else rows.numel() for rows in sets)
+    settled = stable(V @ m + c * S, S, rule.tie) if visited < n else None
+    for rows in sets:
+        h = V[rows] @ m + c * S[rows]
+        new, coin = decide(h, S[rows], row_index(rows, S.device), probes, t, n, rule)
+        tied |= coin
+        m += V[rows].T @ (new - S[rows])
+        S[rows] = new
+    return S, m, (S != old).any(0), tied, settled
 
 
 def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tensor | None = None,
            lam: float = 0.0, steps: int = 100, update: str = "sync", k: float | None = None,
            blocks: int | None = None, temperature: float = 0.0, tie: str = "random",
            seed: int = 0, record_energy: bool = False, params: dict | None = None,
-           progress: bool = False, _trusted: bool = False) -> Trajectory:
+           progress: bool = False, speedups: bool | Speedups = True) -> Trajectory:
     """Run the dynamics of the network storing ``patterns`` (N, p) from ``probes`` (N, P).
 
     Probe c is compared with pattern ``targets[c]`` (default: pattern c). ``seed`` drives the
     update order and the random choices (ties, Glauber noise), through the streams (seed,
     "order") and (seed, "noise") of :mod:`hopfield_lab.rng`. ``progress`` shows a bar over the
-    steps with the number of probes still running. Returns a :class:`Trajectory`.
+    steps with the number of probes still running. ``speedups``: ``False`` runs
+    :func:`plain_step`, ``True`` (default) or a :class:`hopfield_lab.fast.Speedups` the fast
+    step; every choice gives the same trajectory. Returns a :class:`Trajectory`.
     """
-    if not _trusted:  # simulate's own patterns and probes are +/-1 by construction (saves two passes)
-        check_pm1("patterns", patterns)
-        check_pm1("probes", probes, rows=patterns.shape[0])
+    check_pm1("patterns", patterns)
+    check_pm1("probes", probes, rows=patterns.shape[0])
     # the dynamics are not differentiable (signs): tensors that require gradients are read as values
     patterns, probes = patterns.detach(), probes.detach()
     if params is not None and not isinstance(params, dict):
@@ -74,50 +97,72 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
         raise ValueError(f"probes are on {probes.device}, patterns on {patterns.device}; allowed: the same device")
     if n < 2:
         raise ValueError(f"patterns has shape {tuple(patterns.shape)}: {n} neuron; allowed: at least 2 rows (neurons)")
-    validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed)
+    rule = validate(n=n, lam=lam, steps=steps, update=update, k=k, blocks=blocks, temperature=temperature, tie=tie,
+                    seed=seed)
+    fast = as_speedups(speedups)
     targets = _check_targets(targets, probes.shape[1], p, patterns.device)
-    checked = update in ("sync", "even-odd")
-    if not _trusted:  # simulate has checked its run before drawing anything
-        width = 4 if choose_dtype(n, p, lam, patterns.device, checked) == torch.float32 else 8
-        check_fits(n, p, None, patterns.device, n_probes=probes.shape[1], update=update, steps=steps,
-                   temperature=temperature, record_energy=record_energy, width=width, inputs=False)
-    net = Network(patterns, lam, checked=checked)
+    width = 4 if fast and choose_dtype(n, p, lam, patterns.device, rule.parallel) == torch.float32 else 8
+    check_fits(n, p, None, patterns.device, n_probes=probes.shape[1], update=update, steps=steps,
+               temperature=temperature, record_energy=record_energy, width=width, inputs=False)
+    return _evolve(patterns, probes, targets, rule, lam, fast, steps=steps, record_energy=record_energy,
+                   params=params, progress=progress)
+
+
+def _evolve(patterns, probes, targets, rule: UpdateRule, lam, fast: Speedups | None, **run) -> Trajectory:
+    """evolve after its checks (simulate's own patterns and probes need none)."""
+    n, p = patterns.shape
+    net = Network(patterns, lam, checked=rule.parallel, speedups=fast) if fast else \
+        Network(patterns, lam, dtype=torch.float64, speedups=Speedups.none())
     while True:
-        rule = dict(update=update, k=k, blocks=blocks, temperature=temperature, tie=tie, seed=seed,
-                    order=generator(seed, "order", "cpu"))
-        run_params = dict(params or {}, n=n, p=p, lam=lam, update=update, tie=tie, temperature=temperature,
-                          device=net.device.type, arithmetic=str(net.dtype).replace("torch.", ""))
+        order = generator(rule.seed, "order", "cpu")
+        params = dict(run.pop("params", None) or {}, n=n, p=p, lam=lam, update=rule.update, tie=rule.tie,
+                      temperature=rule.temperature, device=net.device.type,
+                      arithmetic=str(net.dtype).replace("torch.", ""))
         try:
-            return _run(net, probes, targets, rule, steps, record_energy, run_params, progress)
+            return _run(net, probes, targets, rule, order, fast, params=params, **run)
         except NeedsFloat64 as err:  # a checked float32 product could have lost exactness: again in float64
             if net.device.type == "mps":
                 raise ValueError(f"{err}: this run needs float64 arithmetic to stay exact, which Apple's MPS "
                                  "lacks; allowed on mps: smaller n * p (or run on device='cpu')") from None
-            net = Network(patterns, lam, dtype=torch.float64)  # unchecked: the loop runs at most twice
+            net = Network(patterns, lam, dtype=torch.float64, speedups=fast)  # unchecked: at most twice
+            run["params"] = params
 
 
-def _run(net: Network, probes, targets, rule, steps, record_energy, params, progress) -> Trajectory:
+def _stepper(net: Network, rule: UpdateRule, order, fast: Speedups | None, arena: Arena, steps: int):
+    """The step function of a run: nanoGPT-style, the fast step or the plain one."""
+    if not fast:
+        return lambda S, m, t, active: plain_step(net.V, net.c, S, m, t, active, rule, order)
+    if rule.parallel:
+        return ParallelStep(net, rule, arena, steps, fast)
+    return lambda S, m, t, active: _sequential_step(net, rule, order, S, m, t, active)
+
+
+def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups | None, *, steps, record_energy,
+         params, progress) -> Trajectory:
     """The main loop: record, step, classify, drop the probes whose future is known; repeat."""
     n_probes = probes.shape[1]
-    deterministic = rule["temperature"] == 0 and rule["update"] in DETERMINISTIC and DROP_TWO_CYCLES
-    parallel = rule["update"] in ("sync", "even-odd")
-    arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=parallel)
-    stepper = ParallelStep(net, rule, arena, steps) if parallel else None
+    drop_cycles = bool(fast) and fast.drop_two_cycles  # else a 2-cycle is flagged and stepped on
+    pooled = bool(fast) and rule.parallel
+    arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=pooled)
+    step = _stepper(net, rule, order, fast, arena, steps)
+    stepper = step if pooled else None  # the step whose buffers follow the dropped probes
     rec = Recorder(n_probes, net.n, record_energy)
     active = torch.arange(n_probes, device=net.device)  # the probes still being stepped
     S = arena.take(n_probes).copy_(probes)
     m = net.overlaps(S)
     S_prev, m_prev, tie_prev = None, None, torch.zeros(n_probes, dtype=torch.bool, device=net.device)
     any_cycle, t = False, 0
-    bar = _progress_bar(steps, f"{rule['update']} N={net.n}", progress)
+    bar = _progress_bar(steps, f"{rule.update} N={net.n}", progress)
     with timer(net.device) as clock:
         while True:
             rec.observe(active, m.gather(0, targets[active][None, :])[0],
                         net.energy(m) if record_energy else None)
-            new, m_new, changed, tied, settled = stepper(S, m, t, active) if parallel else \
-                _sequential_step(net, rule, S, m, t, active)
-            fixed, cycle = classify(rec, rule["temperature"], deterministic, changed, tied, settled,
+            new, m_new, changed, tied, settled = step(S, m, t, active)
+            fixed, cycle = classify(rec, rule.temperature, rule.deterministic, changed, tied, settled,
                                     new, S_prev, tie_prev, m_new, m_prev)
+            if not drop_cycles and bool(cycle.any()):
+                rec.two_cycle[active[cycle].cpu()] = True
+                cycle = torch.zeros_like(cycle)
             if t == steps:
                 break
             keep = ~(fixed | cycle)
@@ -136,7 +181,7 @@ def _run(net: Network, probes, targets, rule, steps, record_energy, params, prog
     remaining = active.numel() > 0 and t == steps
     _finish_bar(bar, steps, t, remaining)
     steps_run = steps if (any_cycle or remaining) else t
-    if remaining and deterministic:  # a 2-cycle that shows up in the very last step
+    if remaining and rule.deterministic:  # a 2-cycle that shows up in the very last step
         rec.two_cycle[active[cycle].cpu()] = True
     return rec.finish(steps_run, active if remaining else None, S if remaining else None, clock["seconds"], params)
 
@@ -153,26 +198,26 @@ def _record_known_futures(rec, net, t, steps, fixed, cycle, S, new, m_new, targe
     return True
 
 
-def _sequential_step(net, rule, S, m, t, active):
-    """Row sets in turn (async: one neuron at a time; blocks; hybrid: one random subset), each
-    set in parallel from the newest states; m follows every change (a rank-|set| update)."""
-    update = rule["update"]
-    sets = schedule(update, net.n, rule["k"], rule["blocks"], rule["order"])
-    if update == "async" or len(sets) == net.n:  # one neuron at a time: in chunks (hopfield_lab.sweeps)
+def _sequential_step(net: Network, rule: UpdateRule, order, S, m, t, active):
+    """The fast step of the rules that visit row sets in turn (async: one neuron at a time, in
+    chunks (:mod:`hopfield_lab.fast.async_chunks`); blocks; hybrid: one random subset), each set
+    in parallel from the newest states; m follows every change (a rank-|set| update)."""
+    sets = rule.row_sets(net.n, order)
+    if rule.one_at_a_time or len(sets) == net.n:  # one neuron at a time: in chunks
         S, m = S.clone(), m.clone()
-        order = [rows.start for rows in sets]
-        changed, tied = sweeps.sweep(net, S, m, order, t, active, rule["temperature"], rule["tie"], rule["seed"])
+        changed, tied = async_chunks.sweep(net, S, m, [rows.start for rows in sets], t, active, rule)
         return S, m, changed, tied, None
-    full = net.field(slice(None), m, S) if update == "hybrid" else None
-    settled = stable(full, S, rule["tie"]) if full is not None else None
+    visited = sum(len(range(net.n)[rows]) if isinstance(rows, slice) else rows.numel() for rows in sets)
+    full = net.field(slice(None), m, S) if visited < net.n else None  # hybrid: is every neuron aligned?
+    settled = stable(full, S, rule.tie) if full is not None else None
     S, m = S.clone(), m.clone()
     changed = torch.zeros(S.shape[1], dtype=torch.bool, device=net.device)
     tied = torch.zeros_like(changed)
-    draws = glauber_draws(rule["seed"], t, net.n, active) if rule["temperature"] > 0 and len(sets) > 1 else None
+    draws = glauber_draws(rule.seed, t, net.n, active) if rule.temperature > 0 and len(sets) > 1 else None
     for rows in sets:
         h = full[rows] if full is not None else net.field(rows, m, S)
-        new, tie_cols = decide(h, S[rows], row_index(rows, net.device), active, t, net.n,
-                               rule["temperature"], rule["tie"], rule["seed"], u=None if draws is None else draws[rows])
+        new, tie_cols = decide(h, S[rows], row_index(rows, net.device), active, t, net.n, rule,
+                               u=None if draws is None else draws[rows])
         tied |= tie_cols
         delta = new - S[rows]
         moved = delta != 0
@@ -280,7 +325,7 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
              update: str = "sync", k: float | None = None, blocks: int | None = None,
              temperature: float = 0.0, tie: str = "random", seed: int = 0,
              device: torch.device | str | None = None, record_energy: bool = False,
-             algorithm: str = "engine", progress: bool = False) -> Trajectory:
+             algorithm: str = "engine", progress: bool = False, speedups: bool | Speedups = True) -> Trajectory:
     """[V20]'s experiment: p = round(alpha N) random patterns, one probe per pattern at overlap m0.
 
     Draws the patterns (stream (seed, "patterns")), flips exactly round((1 - m0) N / 2) bits
@@ -288,14 +333,16 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     ``seconds`` covers pattern generation to the end of the dynamics, [V20]'s scope. A run
     that cannot fit in the device's memory is refused with a ``ValueError`` before anything
     is allocated. ``algorithm="dense"`` runs the paper's plain algorithm instead
-    (:func:`hopfield_lab.dense.evolve_dense`, sync only), for comparison.
+    (:func:`hopfield_lab.paper_algorithm.evolve_dense`, sync only), for comparison;
+    ``speedups`` chooses the engine's step (see :func:`evolve`).
     """
     check_range("n", n, 2, None, integer=True)  # validate skips a None n, alpha or m0; simulate needs them
     check_range("alpha", alpha, 0, None, low_open=True)
     check_range("m0", m0, -1.0, 1.0)
-    validate(n=n, alpha=alpha, lam=lam, m0=m0, steps=steps, update=update, k=k, blocks=blocks,
-             temperature=temperature, tie=tie, seed=seed)
+    rule = validate(n=n, alpha=alpha, lam=lam, m0=m0, steps=steps, update=update, k=k, blocks=blocks,
+                    temperature=temperature, tie=tie, seed=seed)
     check_choice("algorithm", algorithm, ("engine", "dense"))
+    fast = as_speedups(speedups)
     device = pick_device(device)
     p = n_patterns(alpha, n)
     if p < 1:
@@ -305,42 +352,47 @@ def simulate(n: int, alpha: float, lam: float = 0.0, m0: float = 0.8, steps: int
     if dense and (update != "sync" or temperature > 0):
         raise ValueError(f"algorithm='dense' with update={update!r}, temperature={temperature!r}; allowed: the paper's "
                          "algorithm runs update='sync' at temperature=0")
-    width = 4 if dense or choose_dtype(n, p, lam, device, checked=update in ("sync", "even-odd")) == torch.float32 else 8
+    width = 4 if dense or fast and choose_dtype(n, p, lam, device, rule.parallel) == torch.float32 else 8
     check_fits(n, p, alpha, device, update=update, steps=steps, temperature=temperature,
                record_energy=record_energy, width=width, dense=dense, m0=m0)
     params = dict(alpha=alpha, m0=m0, steps=steps, seed=seed, k=k, blocks=blocks, algorithm=algorithm)
     try:
-        return _simulate(n, p, m0, device, seed, dense, params, lam=lam, steps=steps, update=update, k=k,
-                         blocks=blocks, temperature=temperature, tie=tie, record_energy=record_energy,
-                         progress=progress)
+        return _simulate(n, p, m0, device, rule, dense, params, lam=lam, fast=fast, steps=steps,
+                         record_energy=record_energy, progress=progress)
     except (torch.cuda.OutOfMemoryError, RuntimeError) as err:
         if not isinstance(err, torch.cuda.OutOfMemoryError) and "out of memory" not in str(err).lower():
             raise  # not a memory problem (MPS reports one as a RuntimeError "... out of memory")
         failed = str(err).splitlines()[0]
         traceback.clear_frames(err.__traceback__)  # the run's frames hold its arrays: let them go
-    # The frames of _simulate and evolve (patterns, probes, states) are cleared: return their memory.
+    raise _out_of_memory(failed, n, alpha, device, update, steps)
+
+
+def _out_of_memory(failed: str, n, alpha, device, update, steps) -> MemoryError:
+    """After a run ran out of memory: its frames (patterns, probes, states) are cleared; return their
+    memory to the device and say what fits."""
     gc.collect()
     if device.type == "cuda":
         torch.cuda.empty_cache()
     elif device.type == "mps":
         torch.mps.empty_cache()
-    from .memory import largest_n
+    from .sizing import largest_n
 
-    raise MemoryError(f"n={n} ran out of {device.type} memory ({failed}); its arrays were freed. "
-                      f"Try n <= {largest_n(alpha, device, 0.5, update=update, steps=steps)}.")
+    return MemoryError(f"n={n} ran out of {device.type} memory ({failed}); its arrays were freed. "
+                       f"Try n <= {largest_n(alpha, device, 0.5, update=update, steps=steps)}.")
 
 
-def _simulate(n, p, m0, device, seed, dense, params, **run) -> Trajectory:
+def _simulate(n, p, m0, device, rule: UpdateRule, dense, params, *, lam, fast, **run) -> Trajectory:
     """Draw patterns and probes, run; everything allocated here is freed when it returns or raises."""
     with timer(device) as clock:
-        patterns = random_patterns(n, p, seed=seed, device=device)
-        probes = flipped(patterns, m0, seed=seed)  # corrupt without checking the patterns it drew
+        patterns = random_patterns(n, p, seed=rule.seed, device=device)
+        probes = flipped(patterns, m0, seed=rule.seed)  # corrupt without checking the patterns it drew
     if dense:
-        from .dense import evolve_dense
+        from .paper_algorithm import evolve_dense
 
         run.pop("progress")
-        traj = evolve_dense(patterns, probes, dtype=torch.float32, seed=seed, **run)
+        traj = evolve_dense(patterns, probes, lam=lam, dtype=torch.float32, seed=rule.seed, tie=rule.tie, **run)
         traj = replace(traj, params={**traj.params, **params})
     else:
-        traj = evolve(patterns, probes, seed=seed, params=params, _trusted=True, **run)
+        targets = torch.arange(p, device=device)
+        traj = _evolve(patterns, probes, targets, rule, lam, fast, params=params, **run)
     return replace(traj, seconds=clock["seconds"] + traj.seconds)

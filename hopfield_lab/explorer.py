@@ -23,10 +23,10 @@ import io
 from matplotlib.figure import Figure
 
 from . import plots
+from .course import WIDGET_VIEW
 from .device import hardware
 from .dynamics import UPDATES, simulate
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def percentages(fractions: list[float]) -> list[int]:

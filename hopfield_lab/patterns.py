@@ -26,6 +26,11 @@ DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16,
 MEMORY_FRACTION = 0.8  # of the device's free memory that one draw may take
 
 
+def n_patterns(alpha: float, n: int) -> int:
+    """p = round(alpha N), rounded half up: the number of patterns at load alpha."""
+    return int(alpha * n + 0.5)
+
+
 def _check_dtype(dtype, allowed=DTYPES, why: str = " (signed integer or floating dtypes: unsigned and bool "
                                                 "ones cannot hold -1)") -> None:
     if not isinstance(dtype, torch.dtype) or dtype not in allowed:

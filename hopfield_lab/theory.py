@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_range
+from ._checks import check_flag, check_range
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(10)
 _Z_MAX = 10.0  # Gaussian weight beyond |z| = 10 is below 1e-22
@@ -49,6 +49,21 @@ _M_FLOOR = 0.05  # a retrieval overlap below this counts as none (as at T >= T_c
 _T0_BELOW = 1e-9  # below this temperature the T = 0 equations are used (module docstring)
 _TOL_RANGE = (1e-12, 1.0)  # allowed bisection tolerances: a positive floor, so a bisection always ends
 _MAX_BISECTIONS = 200  # more halvings than any allowed tolerance needs (2^-200 << 1e-12): never a hang
+
+
+def _bisect(on_a_side, a: float, b: float, steps: int, tol: float = 0.0) -> tuple[float, float]:
+    """Bisection on the interval between ``a`` and ``b`` (in either order): the midpoint replaces
+    ``a`` where ``on_a_side(mid)``, else ``b``; ``steps`` halvings at most, fewer once |b - a| <= tol.
+    Returns the final (a, b)."""
+    for _ in range(steps):
+        if not abs(b - a) > tol:
+            break
+        mid = 0.5 * (a + b)
+        if on_a_side(mid):
+            a = mid
+        else:
+            b = mid
+    return a, b
 
 
 def _t0_equation(y: float, alpha: float) -> float:
@@ -64,12 +79,7 @@ def _t0_root(alpha: float) -> float | None:
     values = [_t0_equation(y, alpha) for y in ys]
     for (y_hi, f_hi), (y_lo, f_lo) in zip(zip(ys, values), zip(ys[1:], values[1:])):
         if f_hi > 0 >= f_lo:
-            for _ in range(80):
-                mid = 0.5 * (y_hi + y_lo)
-                if _t0_equation(mid, alpha) > 0:
-                    y_hi = mid
-                else:
-                    y_lo = mid
+            y_hi, y_lo = _bisect(lambda y: _t0_equation(y, alpha) > 0, y_hi, y_lo, steps=80)
             return 0.5 * (y_hi + y_lo)
     return None
 
@@ -209,40 +219,42 @@ def _retrieval_state(alpha: float, temperature: float, refine: bool = True):
     gap, sigmas = gap[:last], sigmas[:last]
     below = np.nonzero(gap <= 0)[0]
     if below.size == 0:
-        # no crossing on the grid: the minimum may still dip below 0 between grid points
-        # (near tangency, i.e. close to T_M); look closer only where it comes near 0
-        i = int(np.argmin(gap))
-        if gap[i] > 0.05 * sigmas[i]:
+        bracket = _bracket_near_tangency(gap, sigmas, alpha, beta)
+        if bracket is None:
             return None
-        lo, hi = sigmas[max(i - 1, 0)], sigmas[min(i + 1, len(sigmas) - 1)]
-        for _ in range(30):  # golden-section search for the minimum of the gap
-            a, b = hi - 0.618 * (hi - lo), lo + 0.618 * (hi - lo)
-            ga, gb = np.nan_to_num(_sigma_mismatch(np.array([a, b]), alpha, beta)[0], nan=np.inf)
-            if min(ga, gb) <= 0:
-                lo_root, hi_root = sigmas[max(i - 1, 0)], (a if ga <= 0 else b)
-                break
-            if ga < gb:
-                hi = b
-            else:
-                lo = a
-        else:
-            return None
+        lo_root, hi_root = bracket
     else:
         j = int(below[0])
         if j == 0:
             return None
         lo_root, hi_root = sigmas[j - 1], sigmas[j]
     if refine:
-        for _ in range(60):
-            mid = 0.5 * (lo_root + hi_root)
-            g = _sigma_mismatch(np.array([mid]), alpha, beta)[0][0]
-            if g > 0:
-                lo_root = mid
-            else:
-                hi_root = mid
+        lo_root, hi_root = _bisect(lambda s: _sigma_mismatch(np.array([s]), alpha, beta)[0][0] > 0,
+                                   lo_root, hi_root, steps=60)
     sigma = 0.5 * (lo_root + hi_root)
     _, m, q = _sigma_mismatch(np.array([sigma]), alpha, beta)
     return float(m[0]), float(q[0]), float(sigma * sigma / alpha)
+
+
+def _bracket_near_tangency(gap, sigmas, alpha: float, beta: float) -> tuple[float, float] | None:
+    """No crossing on the grid: the minimum of the gap may still dip below 0 between grid points
+    (near tangency, i.e. close to T_M). Look closer only where it comes near 0: a golden-section
+    search for the minimum, which stops at the first sigma with gap <= 0 (then it brackets a root
+    with the grid point below) or returns None."""
+    i = int(np.argmin(gap))
+    if gap[i] > 0.05 * sigmas[i]:
+        return None
+    lo, hi = sigmas[max(i - 1, 0)], sigmas[min(i + 1, len(sigmas) - 1)]
+    for _ in range(30):
+        a, b = hi - 0.618 * (hi - lo), lo + 0.618 * (hi - lo)
+        ga, gb = np.nan_to_num(_sigma_mismatch(np.array([a, b]), alpha, beta)[0], nan=np.inf)
+        if min(ga, gb) <= 0:
+            return sigmas[max(i - 1, 0)], (a if ga <= 0 else b)
+        if ga < gb:
+            hi = b
+        else:
+            lo = a
+    return None
 
 
 def rs_solution(alpha: float, temperature: float) -> tuple[float, float, float]:
@@ -295,15 +307,8 @@ def retrieval_boundary(alpha: float, tol: float = 1e-4) -> float:
     _check_tol("tol", tol)
     if retrieval_overlap_t0(alpha) == 0:
         return 0.0
-    lo, hi = 0.0, 1.0
-    for _ in range(_MAX_BISECTIONS):
-        if not hi - lo > tol:
-            break
-        mid = 0.5 * (lo + hi)
-        if _retrieval_state(alpha, mid, refine=False) is not None:
-            lo = mid
-        else:
-            hi = mid
+    lo, _ = _bisect(lambda t: _retrieval_state(alpha, t, refine=False) is not None, 0.0, 1.0,
+                    steps=_MAX_BISECTIONS, tol=tol)
     return lo
 
 
@@ -332,10 +337,7 @@ def _spin_glass_state(alpha: float, temperature: float) -> tuple[float, float, f
     negative = [k for k, s in enumerate(grid) if mismatch(s) < 0]
     if not negative or negative[-1] == len(grid) - 1:
         return None
-    lo, hi = grid[negative[-1]], grid[negative[-1] + 1]
-    for _ in range(80):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if mismatch(mid) < 0 else (lo, mid)
+    lo, hi = _bisect(lambda s: mismatch(s) < 0, grid[negative[-1]], grid[negative[-1] + 1], steps=80)
     sigma = 0.5 * (lo + hi)
     q, _ = q_and_c(sigma)
     return 0.0, q, sigma * sigma / alpha
@@ -370,11 +372,7 @@ def thermodynamic_transition(alpha: float, tol: float = 1e-3, t_min: float = 0.0
     lo, hi = t_min, retrieval_boundary(alpha, tol=tol)
     if hi <= lo or not retrieval_lower(lo):
         return 0.0
-    for _ in range(_MAX_BISECTIONS):
-        if not hi - lo > tol:
-            break
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if retrieval_lower(mid) else (lo, mid)
+    lo, hi = _bisect(retrieval_lower, lo, hi, steps=_MAX_BISECTIONS, tol=tol)
     return 0.5 * (lo + hi)
 
 
@@ -429,17 +427,12 @@ def bit_error_probability(n: int, p: float) -> float:
     return 0.5 * math.erfc(math.sqrt(n / (p - 1)) / math.sqrt(2.0))
 
 
-def _check_flag(name: str, value) -> None:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name}={value!r} is not allowed; {name} must be True or False")
-
-
 def exact_recall_probability(n: int, p: float, all_patterns: bool = True) -> float:
     """P(every bit of all p patterns, or of one given pattern, is stable), treating the N p (or N)
     bits as independent rare events: exp(-(expected number of unstable bits))."""
     check_range("n", n, 2, None, integer=True)
     check_range("p", p, 1, None)
-    _check_flag("all_patterns", all_patterns)
+    check_flag("all_patterns", all_patterns)
     bits = n * p if all_patterns else n
     return math.exp(-bits * bit_error_probability(n, p))
 
@@ -452,16 +445,10 @@ def union_bound_capacity(n: int, all_patterns: bool = True, expected_errors: flo
     finite N they are larger, since ln(N p) < 2 ln N and the tail has a prefactor < 1.
     """
     check_range("n", n, 3, None, integer=True)
-    _check_flag("all_patterns", all_patterns)
+    check_flag("all_patterns", all_patterns)
     check_range("expected_errors", expected_errors, 0.0, None, low_open=True)
     bits = (lambda p: n * p) if all_patterns else (lambda p: n)
-    lo, hi = 1.0, float(n)
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        if bits(mid) * bit_error_probability(n, mid) < expected_errors:
-            lo = mid
-        else:
-            hi = mid
+    lo, hi = _bisect(lambda p: bits(p) * bit_error_probability(n, p) < expected_errors, 1.0, float(n), steps=100)
     return 0.5 * (lo + hi)
 
 

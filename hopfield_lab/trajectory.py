@@ -20,8 +20,8 @@ class Trajectory:
     - ``converged[t]``: how many probes sit at a fixed point at step t (at T > 0: how many
       did not change during step t);
     - ``two_cycle[c]``: probe c ends in a 2-cycle, S(t+1) = S(t-1) != S(t) for ever. Only a
-      deterministic rule (sync, even-odd, blocks at T = 0, no random tie involved) can
-      prove that; under async, hybrid or T > 0 a repeat S(t+1) = S(t-1) is chance, and such a
+      deterministic rule (``update_rules.DETERMINISTIC`` at T = 0, no random tie involved) can
+      prove that; under a rule with a random order or T > 0 a repeat S(t+1) = S(t-1) is chance, and such a
       probe counts as *still moving* (neither converged nor in a 2-cycle);
     - ``final_state``: the (N, P) states after the last step, int8;
     - ``energy[t, c]``: energy per neuron E / N = -S.J.S / (2N), when asked for;

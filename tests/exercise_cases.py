@@ -1,5 +1,6 @@
 """Shared by the tests/test_exercises_nbXX.py files: a check accepts the solution and rejects
 the stub and every plausible wrong answer, saying what is wrong."""
+import pytest
 
 
 def stub(*args):
@@ -32,3 +33,17 @@ def assert_cases(cases: dict, check, capsys, variants_only: bool = False):
         return
     assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, [w for w, _ in wrong], capsys,
                                                          says=[s for _, s in wrong])
+
+
+def case_tests(cases: dict):
+    """The two tests of a module's CASES table (see assert_cases), for the module to bind to its
+    own test_ names: the solution, stub and wrong answers; and the correct answers written differently."""
+    @pytest.mark.parametrize("check", list(cases), ids=lambda c: c.__name__)
+    def solution_stub_and_wrong_answers(check, capsys):
+        assert_cases(cases, check, capsys)
+
+    @pytest.mark.parametrize("check", list(cases), ids=lambda c: c.__name__)
+    def correct_answers_written_differently(check, capsys):
+        assert_cases(cases, check, capsys, variants_only=True)
+
+    return solution_stub_and_wrong_answers, correct_answers_written_differently

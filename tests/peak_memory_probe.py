@@ -1,6 +1,6 @@
 """Run one simulation in this process and print its peak memory (RSS above the start) and the estimate.
 
-Used by tests/test_memory.py in a subprocess: ``python peak_memory_probe.py FAKE_FREE_BYTES JSON_KWARGS``.
+Used by tests/test_sizing.py in a subprocess: ``python peak_memory_probe.py FAKE_FREE_BYTES JSON_KWARGS``.
 The free memory the package sees is faked, the run is sized to the largest N that fits,
 and the peak resident set (VmHWM, reset first through /proc/self/clear_refs) is measured.
 """
@@ -10,8 +10,9 @@ import sys
 import torch
 
 import hopfield_lab.device as device
-import hopfield_lab.memory as memory
-from hopfield_lab.dynamics import n_patterns, simulate
+import hopfield_lab.sizing as sizing
+from hopfield_lab.dynamics import simulate
+from hopfield_lab.patterns import n_patterns
 
 
 def rss(field):
@@ -26,13 +27,13 @@ def main():
     fake, kwargs = int(sys.argv[1]), json.loads(sys.argv[2])
     torch.set_num_threads(1)
     simulate(200, 0.1, steps=2, **{k: v for k, v in kwargs.items() if k not in ("n", "alpha", "steps")})  # warm up
-    memory.memory_bytes = lambda dev: fake
+    sizing.memory_bytes = lambda dev: fake
     device.memory_bytes = lambda dev: fake
     alpha = kwargs.pop("alpha")
-    sizing = dict({k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs}, m0=kwargs.get("m0", 0.8))
-    n = kwargs.pop("n", None) or memory.largest_n(alpha, "cpu", **sizing)
+    run = dict({k: kwargs[k] for k in ("update", "steps", "temperature") if k in kwargs}, m0=kwargs.get("m0", 0.8))
+    n = kwargs.pop("n", None) or sizing.largest_n(alpha, "cpu", **run)
     p = n_patterns(alpha, n)
-    estimate = memory.run_bytes(n, p, **sizing)
+    estimate = sizing.run_bytes(n, p, **run)
     before = rss("VmRSS")
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")  # reset the peak (VmHWM) to the current RSS

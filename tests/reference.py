@@ -43,9 +43,11 @@ def reference_run(patterns, probes, *, lam=0.0, steps=20, update="sync", k=None,
             sets = [sorted(torch.randperm(N, generator=order)[:size].tolist())]
         elif update == "async":
             sets = [[i] for i in torch.randperm(N, generator=order).tolist()]
-        else:
+        elif update == "blocks":
             cut = [(b * N + blocks // 2) // blocks for b in range(blocks + 1)]
             sets = [list(range(cut[b], cut[b + 1])) for b in range(blocks)]
+        else:
+            raise NotImplementedError(f"the reference has no update={update!r}: write its row sets here")
         if update == "hybrid":  # hybrid visits some neurons only: is every neuron aligned with its field?
             h_all = fields(list(range(N)), S)
             ok = h_all * S.to(torch.float64) > 0

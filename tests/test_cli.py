@@ -60,60 +60,76 @@ def test_the_benchmark_script_runs_the_same_driver():
 
 
 def test_what_each_idea_buys_is_measured_on_the_same_dynamics(capsys):
-    from hopfield_lab import bench, dynamics, fields, parallel
+    from hopfield_lab import bench
 
-    before = dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL, parallel.INT8_FIELDS
     rows = bench.ideas(1000)
     assert len(rows) == 1 + len(bench.IDEAS) and rows[0]["speed-up"] == 1.0
     assert len({round(r["mean_final_overlap"], 12) for r in rows}) == 1  # every variant computes the same run
     assert all(r["seconds"] > 0 for r in rows) and "engine" in rows[-1]["idea"]
-    assert (dynamics.DROP_TWO_CYCLES, fields.SPARSE_UPDATE_MAX, parallel.INCREMENTAL,
-            parallel.INT8_FIELDS) == before  # switches restored
     assert main(["bench", "--sizes", "300", "--dense-max", "300", "--ideas", "300"]) == 0
     assert sum(line.startswith("| ") and "x |" in line for line in capsys.readouterr().out.splitlines()) == len(rows)
 
 
-def test_the_idea_switches_really_switch(monkeypatch):
-    # without 2-cycle dropping a run steps its 2-cycles to the end (and cannot name them); same overlaps
+def test_the_plain_step_from_the_command_line_gives_the_same_run(capsys):
+    assert main(["simulate", "--n", "400", "--alpha", "0.1", "--json", "--plain"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert main(["simulate", "--n", "400", "--alpha", "0.1", "--json"]) == 0
+    fast = json.loads(capsys.readouterr().out)
+    assert plain["mean_final_overlap"] == fast["mean_final_overlap"] and plain["steps_run"] == fast["steps_run"]
+    assert plain["arithmetic"] == "float64" and fast["arithmetic"] == "float32"
+
+
+def _stepped_columns(monkeypatch):
+    """Counts the probes each parallel step is given."""
+    from hopfield_lab.fast import parallel_step
+
+    columns, step = [], parallel_step.ParallelStep.__call__
+    monkeypatch.setattr(parallel_step.ParallelStep, "__call__",
+                        lambda self, S, *a: columns.append(S.shape[1]) or step(self, S, *a))
+    return columns
+
+
+def test_the_two_cycle_speedup_really_switches(monkeypatch):
+    # without 2-cycle dropping a run steps its 2-cycles to the end (still naming them); same overlaps
     from hopfield_lab import dynamics
+    from hopfield_lab.fast import Speedups
 
+    columns = _stepped_columns(monkeypatch)
     on = dynamics.simulate(1000, 0.12, seed=0)
-    monkeypatch.setattr(dynamics, "DROP_TWO_CYCLES", False)
-    off = dynamics.simulate(1000, 0.12, seed=0)
-    assert on.two_cycle.any() and not off.two_cycle.any()
-    assert torch.equal(on.overlaps, off.overlaps)
+    stepped_on = sum(columns)
+    columns.clear()
+    off = dynamics.simulate(1000, 0.12, seed=0, speedups=Speedups(drop_two_cycles=False))
+    assert on.two_cycle.any() and torch.equal(on.two_cycle, off.two_cycle)
+    assert torch.equal(on.overlaps, off.overlaps) and sum(columns) > stepped_on
 
 
-def test_the_int8_field_switch_really_switches(monkeypatch):
-    # the switch of the ideas table turns the int8 field changes off (and only them); same overlaps
-    from hopfield_lab import bench, fields
+def test_the_int8_field_speedup_really_switches(monkeypatch):
+    # the ideas table's last switch turns the int8 field changes off (and only them); same overlaps
+    from hopfield_lab import dynamics
+    from hopfield_lab.fast import Speedups, arithmetic, int8
 
-    if not fields.int8_field_changes():
+    if not int8.field_changes_exact():
         pytest.skip("no exact int8 field changes on this machine")
     calls = []
-    change = fields.Network.add_field_change
-    monkeypatch.setattr(fields.Network, "add_field_change", lambda *a: calls.append(1) or change(*a))
-    on = dynamics_run()
+    change = arithmetic.Network.add_field_change
+    monkeypatch.setattr(arithmetic.Network, "add_field_change", lambda *a: calls.append(1) or change(*a))
+    on = dynamics.simulate(3000, 0.12, seed=0)
     taken = len(calls)
-    with bench.switches(int8_fields=False):
-        off = dynamics_run()
+    off = dynamics.simulate(3000, 0.12, seed=0, speedups=Speedups(int8_field_changes=False))
     assert taken > 0 and len(calls) == taken
     assert torch.equal(on.overlaps, off.overlaps)
 
 
-def dynamics_run():
-    from hopfield_lab import dynamics
-
-    return dynamics.simulate(3000, 0.12, seed=0)
-
-
 def test_the_ideas_table_adds_one_idea_per_row():
     # each row switches on exactly one more idea than the row before, and the last row is the engine
-    from hopfield_lab import bench
+    from dataclasses import asdict
 
-    rows = [on for _, on in bench.IDEAS]
+    from hopfield_lab import bench
+    from hopfield_lab.fast import Speedups
+
+    rows = [asdict(on) for _, on in bench.IDEAS]
     assert all(sum(a[k] != b[k] for k in a) == 1 and all(b[k] >= a[k] for k in a) for a, b in zip(rows, rows[1:]))
-    assert all(rows[-1].values()) and set(rows[0]) == set(bench.switches.__wrapped__.__code__.co_varnames[:4])
+    assert bench.IDEAS[-1][1] == Speedups()
 
 
 # issue 21, items 9 and 17

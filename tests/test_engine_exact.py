@@ -7,21 +7,25 @@ lam in {0, 0.25, 0.5, 1, 2}, odd and even N.
 import pytest
 import torch
 
-from hopfield_lab import dynamics, parallel, trajectory
+from hopfield_lab import dynamics, trajectory
+from hopfield_lab.fast import parallel_step as parallel
 from hopfield_lab.dynamics import evolve, simulate
+from hopfield_lab.update_rules import UPDATES
 from hopfield_lab.patterns import corrupt, random_patterns
 from reference import reference_run
 
-RULES = [("sync", {}), ("even-odd", {}), ("hybrid", {"k": 0.3}), ("hybrid", {"k": 1.0}),
-         ("blocks", {"blocks": 2}), ("blocks", {"blocks": 7}), ("blocks", {"blocks": 60}), ("async", {})]
+# every rule of hopfield_lab.update_rules.UPDATES, with these settings where it takes one
+RULE_SETTINGS = {"hybrid": [{"k": 0.3}, {"k": 1.0}], "blocks": [{"blocks": 2}, {"blocks": 7}, {"blocks": 60}]}
+RULES = [(update, kw) for update in UPDATES for kw in RULE_SETTINGS.get(update, [{}])]
 LAMS = [0.0, 0.25, 0.5, 1.0, 2.0]
 MODES = [dict(temperature=0.0, tie="keep"), dict(temperature=0.0, tie="random"), dict(temperature=0.3, tie="random")]
 
 
-def both(n, p, m0=0.5, steps=12, seed=0, **kw):
+def both(n, p, m0=0.5, steps=12, seed=0, speedups=True, **kw):
     V = random_patterns(n, p, seed=seed)
     S0 = corrupt(V, m0, seed=seed)
-    return evolve(V, S0, steps=steps, seed=seed, record_energy=True, **kw), reference_run(V, S0, steps=steps, seed=seed, **kw)
+    return (evolve(V, S0, steps=steps, seed=seed, record_energy=True, speedups=speedups, **kw),
+            reference_run(V, S0, steps=steps, seed=seed, **kw))
 
 
 def assert_identical(fast, ref):
@@ -42,6 +46,47 @@ def test_every_rule_matches_the_reference(update, kw, lam, mode):
     fast, ref = both(n, p, lam=lam, update=update, **mode, **kw)
     assert_identical(fast, ref)
     assert fast.params["arithmetic"] == ("float64" if lam in (0.25, 0.5) else "float32")
+
+
+@pytest.mark.parametrize("update,kw", RULES, ids=[f"{u}{list(k.values())}" for u, k in RULES])
+@pytest.mark.parametrize("lam", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("mode", MODES, ids=["T0-keep", "T0-random", "T0.3"])
+def test_every_rules_plain_step_matches_the_reference(update, kw, lam, mode):
+    # speedups=False: hopfield_lab.dynamics.plain_step, float64, no optimisation of hopfield_lab.fast
+    fast, ref = both(61, 9 if lam == 0.5 else 8, lam=lam, update=update, speedups=False, **mode, **kw)
+    assert_identical(fast, ref)
+    assert fast.params["arithmetic"] == "float64"
+
+
+@pytest.mark.parametrize("update,kw", [("sync", {}), ("even-odd", {}), ("async", {}), ("hybrid", {"k": 0.2}),
+                                       ("blocks", {"blocks": 5})])
+@pytest.mark.parametrize("mode", [dict(tie="random"), dict(tie="keep"), dict(temperature=0.2)], ids=["random", "keep", "T"])
+def test_plain_and_fast_steps_agree_bit_for_bit_at_n_600(update, kw, mode):
+    # large enough for the fast step's optimisations (flips, chunks of the sweeps, dropped 2-cycles) to act
+    V = random_patterns(600, 84, seed=5)
+    S0 = corrupt(V, 0.7, seed=5)
+    plain, fast = (evolve(V, S0, steps=25, seed=5, update=update, record_energy=True, speedups=sp, **mode, **kw)
+                   for sp in (False, True))
+    assert plain.steps_run == fast.steps_run
+    for name in ("overlaps", "converged", "two_cycle", "final_state"):
+        assert torch.equal(getattr(plain, name), getattr(fast, name)), name
+    assert torch.allclose(plain.energy, fast.energy, rtol=0, atol=1e-12)
+    if update == "sync" and mode == dict(tie="random"):
+        assert fast.two_cycle.any()  # the case has the 2-cycles the fast step drops
+
+
+def test_the_plain_step_is_selected_and_every_speedups_choice_gives_one_run(monkeypatch):
+    from hopfield_lab.fast import Speedups
+
+    calls = []
+    plain = dynamics.plain_step
+    monkeypatch.setattr(dynamics, "plain_step", lambda *a: calls.append(1) or plain(*a))
+    runs = [simulate(500, 0.14, m0=0.7, steps=20, seed=2, speedups=sp)
+            for sp in (False, True, Speedups.none(), Speedups(cached_gram_rows=False))]
+    assert len(calls) == runs[0].steps_run + 1 and runs[0].params["arithmetic"] == "float64"
+    assert all(torch.equal(r.overlaps, runs[0].overlaps) and torch.equal(r.two_cycle, runs[0].two_cycle) for r in runs)
+    with pytest.raises(ValueError, match="speedups='plain' is not allowed"):
+        simulate(100, 0.1, speedups="plain")
 
 
 def test_ties_really_occur_and_both_tie_rules_match():
@@ -68,7 +113,7 @@ def test_sync_at_n_800_including_the_2_cycle_shortcut(n, alpha, lam):
 def test_other_rules_at_n_300_several_chunks(update, kw, mode, monkeypatch):
     # async sweeps run in chunks (hopfield_lab.sweeps: 512 neurons for the 40 probes here): at 128
     # neurons N = 300 spans three, the last one short
-    from hopfield_lab import sweeps
+    from hopfield_lab.fast import async_chunks as sweeps
 
     monkeypatch.setattr(sweeps, "CHUNK_FEW_PROBES", 128)
     fast, ref = both(300, 40, m0=0.7, steps=4, update=update, **mode, **kw)
@@ -165,7 +210,7 @@ def _flips_keep_tie_becomes_plus_one(flips):
 
 
 def test_mutation_keep_tie_becomes_plus_one_is_caught(monkeypatch):
-    # ties are decided over whole arrays in steps with many flips (rules.settle_ties), among the flipped
+    # ties are decided over whole arrays in steps with many flips (update_rules.settle_ties), among the flipped
     # pairs in steps with few (ParallelStep._flips): each place's mutation must be caught on its own
     with monkeypatch.context() as patch:
         patch.setattr(parallel, "settle_ties", _settle_keep_tie_becomes_plus_one(parallel.settle_ties))
@@ -197,9 +242,9 @@ def test_incremental_fields_are_taken_and_exact(n, p, lam, tie, least, sparse, m
     if not sparse:
         monkeypatch.setattr(parallel, "SPARSE_DEVICES", ())
     if sparse == "blocks":  # a few probes per block of the sparse product
-        from hopfield_lab import fields
+        from hopfield_lab.fast import arithmetic
 
-        monkeypatch.setattr(fields, "SCRATCH", 3 * n)
+        monkeypatch.setattr(arithmetic, "SCRATCH", 3 * n)
     fast, ref = both(n, p, m0=0.8, steps=30, lam=lam, update="sync", tie=tie)
     assert len(calls) >= least, "the case must take the incremental path"
     assert_identical(fast, ref)
@@ -249,28 +294,28 @@ def test_mutation_fixed_probes_read_one_is_caught(monkeypatch):
 def test_checked_float32_beyond_the_a_priori_bound(update, monkeypatch):
     # p N >= 2**24 no longer forces float64 for the parallel rules: each product's own bound is checked.
     # Scaled down: with the threshold at 2**12, N = 300, p = 40 (p N = 12000) runs checked float32 ...
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
-    monkeypatch.setattr(fields, "EXACT_FLOAT32", 2**12)
+    monkeypatch.setattr(arithmetic, "EXACT_FLOAT32", 2**12)
     V = random_patterns(300, 40, seed=0)
     S0 = corrupt(V, 0.7, seed=0)
-    net = fields.Network(V, 0.0, checked=True)
+    net = arithmetic.Network(V, 0.0, checked=True)
     assert net.checked and net.dtype == torch.float32
     fast, ref = both(300, 40, m0=0.7, steps=10, update=update, tie="random")
     assert fast.params["arithmetic"] == "float32"
     assert_identical(fast, ref)
     # ... and overlaps whose fields could reach the threshold (sum |m| + |c| = 40 * 300 + 40) are refused
-    with pytest.raises(fields.NeedsFloat64):
+    with pytest.raises(arithmetic.NeedsFloat64):
         net.field(slice(None), torch.full((40, 3), 300.0), S0[:, :3])
-    with pytest.raises(fields.NeedsFloat64):
+    with pytest.raises(arithmetic.NeedsFloat64):
         net.check_exact(net.overlaps(S0), extra=2**12)
 
 
 def test_a_run_whose_bound_fails_is_made_again_in_float64(monkeypatch):
     # identical patterns make sum_mu |m_mu| = p N: the checked product refuses and the run restarts in float64
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
-    monkeypatch.setattr(fields, "EXACT_FLOAT32", 2**12)
+    monkeypatch.setattr(arithmetic, "EXACT_FLOAT32", 2**12)
     V = random_patterns(300, 1, seed=0).expand(300, 20).contiguous()
     S0 = corrupt(V, 0.6, seed=0)
     fast = evolve(V, S0, steps=6, seed=0, record_energy=True, tie="random")
@@ -281,7 +326,7 @@ def test_a_run_whose_bound_fails_is_made_again_in_float64(monkeypatch):
 
 def test_mutation_async_guesses_accepted_unchecked_is_caught(monkeypatch):
     # the chunked sweep guesses the changes of a chunk and checks the guess; accepting it unchecked is wrong
-    from hopfield_lab import sweeps
+    from hopfield_lab.fast import async_chunks as sweeps
 
     monkeypatch.setattr(sweeps, "_decided_until", lambda pending, actual, guess: torch.full(
         (guess.shape[0],), guess.shape[1], dtype=torch.long))
@@ -295,14 +340,14 @@ def test_mutation_async_guesses_accepted_unchecked_is_caught(monkeypatch):
                                          ("even-odd", dict(tie="random")), ("hybrid", dict(tie="keep")),
                                          ("sync", dict(temperature=0.3))])
 def test_aligned_products_in_row_blocks_match_the_reference(update, mode, monkeypatch):
-    # fields.product pads the running probes to a multiple of 16 columns (37 -> 48) and writes them
+    # arithmetic.product pads the running probes to a multiple of 16 columns (37 -> 48) and writes them
     # straight into an output with aligned rows (the sync fields) or works in row blocks of
     # SCRATCH // 48 rows through a scratch block; lowered so an N = 301 run takes it
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
     blocks = []
     mm = torch.mm
-    monkeypatch.setattr(fields, "SCRATCH", 2**10)
+    monkeypatch.setattr(arithmetic, "SCRATCH", 2**10)
     monkeypatch.setattr(torch, "mm", lambda A, B, **kw: blocks.append((A.shape[0], B.shape[1])) or mm(A, B, **kw))
     kw = {"k": 0.5} if update == "hybrid" else {}
     fast, ref = both(301, 37, m0=0.7, steps=10, update=update, **mode, **kw)
@@ -315,10 +360,10 @@ def test_aligned_products_in_row_blocks_match_the_reference(update, mode, monkey
 
 def test_mutation_aligned_product_keeping_a_padding_column_is_caught(monkeypatch):
     # the copy out of the scratch block shifted by one column: caught
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
-    monkeypatch.setattr(fields, "SCRATCH", 2**10)
-    product = fields.product
+    monkeypatch.setattr(arithmetic, "SCRATCH", 2**10)
+    product = arithmetic.product
 
     def shifted(A, B, out=None):
         h = product(A, B, out=out)
@@ -326,35 +371,35 @@ def test_mutation_aligned_product_keeping_a_padding_column_is_caught(monkeypatch
             h[:, :-1] = h[:, 1:].clone()
         return h
 
-    monkeypatch.setattr(fields, "product", shifted)
+    monkeypatch.setattr(arithmetic, "product", shifted)
     fast, ref = both(301, 37, m0=0.7, steps=10, update="sync", tie="random")
     with pytest.raises(AssertionError):
         assert_identical(fast, ref)
 
 
 def test_aligned_product_equals_the_plain_product():
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
     torch.manual_seed(0)
     A = torch.randint(-3, 4, (5000, 40)).float()
     for cols in (1, 15, 17, 416, 419):
         B = torch.randint(-9, 10, (40, cols)).float()
         out = torch.full((5000, cols), float("nan"))
-        assert torch.equal(fields.product(A, B, out=out), A @ B) and torch.equal(out, A @ B)
+        assert torch.equal(arithmetic.product(A, B, out=out), A @ B) and torch.equal(out, A @ B)
 
 
 @pytest.mark.parametrize("update,mode", [("sync", dict(tie="random")), ("even-odd", dict(tie="keep")),
                                          ("sync", dict(temperature=0.3)), ("async", dict(tie="random"))])
 def test_int8_overlaps_match_the_reference(update, mode, monkeypatch):
-    # the int8 product (oneDNN, x86) is used from fields.INT8_MIN_WORK multiply-adds: lowered to 0 here
-    from hopfield_lab import fields
+    # the int8 product (oneDNN, x86) is used from arithmetic.INT8_MIN_WORK multiply-adds: lowered to 0 here
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_products():
+    if not int8.products_exact():
         pytest.skip("no exact int8 products on this machine")
     calls = []
-    int8_overlaps = fields._int8_overlaps
-    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
-    monkeypatch.setattr(fields, "_int8_overlaps", lambda *a: calls.append(1) or int8_overlaps(*a))
+    int8_overlaps = int8.byte_overlaps
+    monkeypatch.setattr(arithmetic, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(int8, "byte_overlaps", lambda *a: calls.append(1) or int8_overlaps(*a))
     fast, ref = both(301, 37, m0=0.6, steps=10, update=update, **mode)
     assert calls, "the int8 path must be taken"
     assert_identical(fast, ref)
@@ -362,18 +407,18 @@ def test_int8_overlaps_match_the_reference(update, mode, monkeypatch):
 
 def test_int8_rows_of_g_match_the_reference(monkeypatch):
     # the cache of hopfield_lab.parallel fills its rows of G = V V^T by int8 products (threshold lowered)
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_products():
+    if not int8.products_exact():
         pytest.skip("no exact int8 products on this machine")
     sizes = []
-    gram_rows = fields.Network.gram_rows
-    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
-    monkeypatch.setattr(fields.Network, "gram_rows", lambda self, j: sizes.append(j.numel()) or gram_rows(self, j))
+    gram_rows = arithmetic.Network.gram_rows
+    monkeypatch.setattr(arithmetic, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(arithmetic.Network, "gram_rows", lambda self, j: sizes.append(j.numel()) or gram_rows(self, j))
     fast, ref = both(1000, 120, m0=0.8, steps=30, lam=0.0, update="sync", tie="random")
     assert len(set(sizes)) >= 2, "rows must be filled several times, in different numbers"
     assert_identical(fast, ref)
-    net = fields.Network(random_patterns(500, 60, seed=3), 0.0)
+    net = arithmetic.Network(random_patterns(500, 60, seed=3), 0.0)
     for k in (1, 7, 60):
         j = torch.randperm(500)[:k]
         assert torch.equal(net.gram_rows(j), net.V[j] @ net.V.T)
@@ -381,16 +426,16 @@ def test_int8_rows_of_g_match_the_reference(monkeypatch):
 
 def _int8_field_changes(monkeypatch, **costs):
     """Force the int8 field changes (thresholds lowered) and record each: (probes, patterns moved by floats)."""
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_field_changes():
+    if not int8.field_changes_exact():
         pytest.skip("no exact int8 field changes on this machine")
     calls = []
-    change = fields.Network.add_field_change
-    monkeypatch.setattr(fields, "INT8_FIELD_MIN_WORK", 0)
+    change = arithmetic.Network.add_field_change
+    monkeypatch.setattr(arithmetic, "INT8_FIELD_MIN_WORK", 0)
     for name, value in costs.items():
-        monkeypatch.setattr(fields, name, value)
-    monkeypatch.setattr(fields.Network, "add_field_change",
+        monkeypatch.setattr(arithmetic, name, value)
+    monkeypatch.setattr(arithmetic.Network, "add_field_change",
                         lambda self, h, dm, big: calls.append((h.shape[1], big.numel())) or change(self, h, dm, big))
     return calls
 
@@ -398,7 +443,7 @@ def _int8_field_changes(monkeypatch, **costs):
 @pytest.mark.parametrize("lam,mode", [(0.0, dict(tie="random")), (0.0, dict(tie="keep")), (1.0, dict(tie="random")),
                                       (2.0, dict(tie="keep")), (0.0, dict(temperature=0.1))])
 def test_int8_field_changes_match_the_reference(lam, mode, monkeypatch):
-    # fields updated by V dm in int8 (fields.Network.add_field_change) from the smallest products on; at T > 0
+    # fields updated by V dm in int8 (arithmetic.Network.add_field_change) from the smallest products on; at T > 0
     # (many flips every step) preferred whatever the cost
     calls = _int8_field_changes(monkeypatch, **(dict(INT8_FIELD_COST=-1.0) if "temperature" in mode else {}))
     fast, ref = both(400, 48, m0=0.7, steps=25, lam=lam, update="sync", **mode)
@@ -426,12 +471,12 @@ def test_int8_field_changes_with_patterns_beyond_a_byte_match_the_reference(monk
 def test_int8_field_change_takes_half_the_even_change_in_a_byte(monkeypatch):
     # overlaps move by even numbers, so changes up to 254 go through the byte (as half of them); a larger
     # or an odd change puts its pattern on the float path, and the sum is the float product's either way
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_field_changes():
+    if not int8.field_changes_exact():
         pytest.skip("no exact int8 field changes on this machine")
-    monkeypatch.setattr(fields, "INT8_FIELD_MIN_WORK", 0)
-    net = fields.Network(random_patterns(500, 60, seed=4), 0.0)
+    monkeypatch.setattr(arithmetic, "INT8_FIELD_MIN_WORK", 0)
+    net = arithmetic.Network(random_patterns(500, 60, seed=4), 0.0)
     dm = 2 * torch.randint(-127, 128, (60, 21), generator=torch.Generator().manual_seed(0)).float()
     dm[3, 0], dm[7, 5], dm[9, 2], dm[11, 1] = 254.0, -254.0, 256.0, 3.0
     big, size = net.int8_field_change(dm)
@@ -443,11 +488,11 @@ def test_int8_field_change_takes_half_the_even_change_in_a_byte(monkeypatch):
 
 
 def test_mutation_int8_field_change_without_the_patterns_beyond_a_byte_is_caught(monkeypatch):
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
-    change = fields.Network.add_field_change
+    change = arithmetic.Network.add_field_change
     calls = _int8_field_changes(monkeypatch, INT8_STEP=3, INT8_FIELD_COST=-1.0)
-    monkeypatch.setattr(fields.Network, "add_field_change",  # their part left out
+    monkeypatch.setattr(arithmetic.Network, "add_field_change",  # their part left out
                         lambda self, h, dm, big: calls.append(1) or change(self, h, dm.index_fill(0, big, 0), big[:0]))
     fast, ref = both(400, 48, m0=0.7, steps=25, lam=0.0, update="sync", tie="random")
     assert calls
@@ -456,53 +501,65 @@ def test_mutation_int8_field_change_without_the_patterns_beyond_a_byte_is_caught
 
 
 def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch):
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_products():
+    if not int8.products_exact():
         pytest.skip("no exact int8 products on this machine")
-    monkeypatch.setattr(fields, "INT8_MIN_WORK", 0)
-    monkeypatch.setattr(fields, "_int8_rows", lambda A: A.to(torch.int8).contiguous().view(torch.uint8).add_(127))
+    monkeypatch.setattr(arithmetic, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(int8, "byte_rows", lambda A: A.to(torch.int8).contiguous().view(torch.uint8).add_(127))
     fast, ref = both(301, 37, m0=0.6, steps=10, update="sync", tie="random")
     with pytest.raises(AssertionError):
         assert_identical(fast, ref)
 
 
 def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatch):
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic, int8
 
-    if not fields.int8_field_changes():
+    if not int8.field_changes_exact():
         pytest.skip("no exact int8 products on this machine")
-    product = fields._int8_product
-    monkeypatch.setattr(fields, "_INT8", {})  # check again, with a product that is off by one
-    monkeypatch.setattr(fields, "_int8_product", lambda *a: product(*a) + 1)
-    assert fields.int8_products() is False and fields.int8_field_changes() is False
-    monkeypatch.setattr(fields, "_INT8", {})  # rows of G right, overlaps off by one at one entry
-    overlaps = fields._int8_overlaps
-    monkeypatch.setattr(fields, "_int8_product", product)
-    monkeypatch.setattr(fields, "_int8_overlaps", lambda rows, S: overlaps(rows, S).index_put_((torch.tensor([5]),
+    product = int8.byte_product
+    monkeypatch.setattr(int8, "_INT8", {})  # check again, with a product that is off by one
+    monkeypatch.setattr(int8, "byte_product", lambda *a: product(*a) + 1)
+    assert int8.products_exact() is False and int8.field_changes_exact() is False
+    monkeypatch.setattr(int8, "_INT8", {})  # rows of G right, overlaps off by one at one entry
+    overlaps = int8.byte_overlaps
+    monkeypatch.setattr(int8, "byte_product", product)
+    monkeypatch.setattr(int8, "byte_overlaps", lambda rows, S: overlaps(rows, S).index_put_((torch.tensor([5]),
                                                                       torch.tensor([3])), torch.tensor(1.0), accumulate=True))
-    assert fields.int8_products() is False
-    monkeypatch.setattr(fields, "_int8_overlaps", overlaps)
-    monkeypatch.setattr(fields, "_INT8", {})  # a field change whose bytes wrap around beyond 100: only it refused
-    add = fields._int8_add_product
-    monkeypatch.setattr(fields, "_int8_add_product", lambda rows, dm, out: add(rows, (dm + 100) % 200 - 100, out))
-    assert fields.int8_field_changes() is False and fields.int8_products() is True
-    monkeypatch.setattr(fields, "_INT8", {})  # a field change the CPU's library cannot make: only it refused
-    monkeypatch.setattr(fields, "_int8_add_product", lambda *a: (_ for _ in ()).throw(NotImplementedError("no sum")))
-    assert fields.int8_field_changes() is False and fields.int8_products() is True
-    monkeypatch.setattr(fields, "_int8_add_product", add)
-    monkeypatch.setattr(fields, "_INT8", {})
-    assert fields.int8_products() is True and fields.int8_field_changes() is True
-    monkeypatch.setattr(fields, "INT8", False)
-    assert fields.int8_products() is False and fields.int8_field_changes() is False
+    assert int8.products_exact() is False
+    monkeypatch.setattr(int8, "byte_overlaps", overlaps)
+    monkeypatch.setattr(int8, "_INT8", {})  # a field change whose bytes wrap around beyond 100: only it refused
+    add = int8.add_byte_product
+    monkeypatch.setattr(int8, "add_byte_product", lambda rows, dm, out: add(rows, (dm + 100) % 200 - 100, out))
+    assert int8.field_changes_exact() is False and int8.products_exact() is True
+    monkeypatch.setattr(int8, "_INT8", {})  # a field change the CPU's library cannot make: only it refused
+    monkeypatch.setattr(int8, "add_byte_product", lambda *a: (_ for _ in ()).throw(NotImplementedError("no sum")))
+    assert int8.field_changes_exact() is False and int8.products_exact() is True
+    monkeypatch.setattr(int8, "add_byte_product", add)
+    monkeypatch.setattr(int8, "_INT8", {})
+    assert int8.products_exact() is True and int8.field_changes_exact() is True
+
+
+def test_the_int8_speedups_switch_the_int8_paths_off(monkeypatch):
+    # the run's Speedups alone switch the int8 products off (no module global does)
+    from hopfield_lab.fast import Speedups, arithmetic, int8
+
+    monkeypatch.setattr(int8, "products_exact", lambda: True)
+    monkeypatch.setattr(int8, "field_changes_exact", lambda: True)
+    V = random_patterns(300, 40, seed=0)
+    assert arithmetic.Network(V, 0.0)._int8(2**40) is True
+    assert arithmetic.Network(V, 0.0, speedups=Speedups(int8_overlaps=False))._int8(2**40) is False
+    dm = torch.full((40, 2**20 // 40), 2.0)
+    assert arithmetic.Network(V, 0.0).int8_field_change(dm) is not None
+    assert arithmetic.Network(V, 0.0, speedups=Speedups(int8_field_changes=False)).int8_field_change(dm) is None
 
 
 def test_the_exactness_bound_is_recomputed_when_m_changes():
     # Network.exact keeps the last m's column sum (a step asks twice): an in-place change or another m
     # must not reuse it
-    from hopfield_lab import fields
+    from hopfield_lab.fast import arithmetic
 
-    net = fields.Network(random_patterns(300, 40, seed=0), 0.0, checked=True)
+    net = arithmetic.Network(random_patterns(300, 40, seed=0), 0.0, checked=True)
     m = torch.full((40, 3), 10.0)
     assert net.exact(m)
     m.mul_(2**20)
@@ -557,15 +614,15 @@ def test_the_reported_lam_045_case_equals_an_exact_integer_coupling_matrix():
     # simulate(1000, 0.2, lam=0.45, m0=0, tie='keep', seed=1) differed from an exact-J run in 11,014 of
     # 200,000 final entries; here its first step against one made by hand with the integer J whose
     # diagonal is lam p - p = -110, and the whole run against the reference
-    from hopfield_lab import dense
+    from hopfield_lab import paper_algorithm
     traj = simulate(1000, 0.2, lam=0.45, m0=0.0, tie="keep", steps=30, seed=1)
     V = random_patterns(1000, 200, seed=1)
-    J = dense.coupling_matrix(V, 0.0)
+    J = paper_algorithm.coupling_matrix(V, 0.0)
     J.diagonal().add_(-110 + 200)  # lam = 0 gives -200 on the diagonal; -110 is wanted
     S = corrupt(V, 0.0, seed=1).float()
     h = J @ S
     assert int((h == 0).sum()) > 0, "the probes must meet exact ties"
-    assert torch.equal(dense.coupling_matrix(V, 0.45), J)  # the yardstick's J, fixed too
+    assert torch.equal(paper_algorithm.coupling_matrix(V, 0.45), J)  # the yardstick's J, fixed too
     first = torch.where(h > 0, 1.0, torch.where(h < 0, -1.0, S))  # one 'keep' step by hand
     assert torch.equal(traj.overlaps[1], (V * first).sum(0).double() / 1000)
     ref = reference_run(V, S, lam=0.45, steps=30, tie="keep", seed=1)

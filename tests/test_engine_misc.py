@@ -4,8 +4,8 @@ import weakref
 import pytest
 import torch
 
-from hopfield_lab import dynamics, rules
-from hopfield_lab.fields import choose_dtype
+from hopfield_lab import dynamics, update_rules
+from hopfield_lab.fast.arithmetic import choose_dtype
 from hopfield_lab.trajectory import Recorder
 
 
@@ -19,7 +19,7 @@ def test_out_of_memory_frees_the_run_and_says_what_fits(monkeypatch, error):
         held.append(weakref.ref(probes))
         raise error
 
-    monkeypatch.setattr(dynamics, "evolve", runs_out)
+    monkeypatch.setattr(dynamics, "_evolve", lambda patterns, probes, *a, **kw: runs_out(patterns, probes))
     with pytest.raises(MemoryError, match=r"n=500 ran out of .* memory .*freed. Try n <= \d+"):
         dynamics.simulate(500, 0.1)
     assert held and all(ref() is None for ref in held), "patterns and probes must really be freed"
@@ -29,7 +29,7 @@ def test_other_runtime_errors_are_not_reported_as_memory(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("expected m1 and m2 to have the same dtype")
 
-    monkeypatch.setattr(dynamics, "evolve", broken)
+    monkeypatch.setattr(dynamics, "_evolve", broken)
     with pytest.raises(RuntimeError, match="same dtype"):
         dynamics.simulate(100, 0.1)
 
@@ -41,7 +41,7 @@ def test_records_are_float64_on_the_cpu_whatever_the_device_arithmetic():
     traj = rec.finish(0, None, None, 0.0, {})
     assert traj.overlaps.dtype == torch.float64 and traj.overlaps.device.type == "cpu"
     assert traj.overlaps[0, 0] == 0.6 and traj.overlaps[0, 2] == -1.0 and torch.isnan(traj.overlaps[0, 1])
-    assert rules._uniform_dtype(torch.device("mps")) == torch.float32
+    assert update_rules.uniform_dtype(torch.device("mps")) == torch.float32
     with pytest.raises(ValueError, match="needs float64 arithmetic .* MPS"):
         choose_dtype(100, 9, 0.5, torch.device("mps"))
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from exercise_cases import assert_check_accepts_solution_rejects_stub_and_wrong
+from exercise_cases import case_tests
 from hopfield_lab import exercises as ex
 
 
@@ -84,19 +84,10 @@ ENERGY_WRONG = [
 ]
 
 
-@pytest.mark.parametrize("check, solution, wrong", [
-    (ex.check_hebbian_weights, hebbian_weights, HEBB_WRONG),
-    (ex.check_energy, network_energy, ENERGY_WRONG),
-], ids=["hebbian_weights", "energy"])
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, solution, wrong, capsys):
-    answers, says = zip(*wrong)
-    assert_check_accepts_solution_rejects_stub_and_wrong(check, solution, answers, capsys, says=says)
+CASES = {
+    ex.check_hebbian_weights: (hebbian_weights, HEBB_RIGHT, HEBB_WRONG),
+    ex.check_energy: (network_energy, ENERGY_RIGHT, ENERGY_WRONG),
+}
 
-
-@pytest.mark.parametrize("check, right", [
-    (ex.check_hebbian_weights, HEBB_RIGHT),
-    (ex.check_energy, ENERGY_RIGHT),
-], ids=["hebbian_weights", "energy"])
-def test_correct_answers_written_differently_pass(check, right, capsys):
-    for i, answer in enumerate(right):
-        assert check(answer) is True, f"correct answer {i} rejected:\n{capsys.readouterr().out}"
+(test_check_accepts_solution_rejects_stub_and_wrong_answers,
+ test_correct_answers_written_differently_pass) = case_tests(CASES)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from exercise_cases import assert_cases
+from exercise_cases import case_tests
 
 from hopfield_lab import exercises as ex
 from hopfield_lab.exercises import nb04
@@ -212,14 +212,8 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
-    assert_cases(CASES, check, capsys)
-
-
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_correct_answers_written_differently(check, capsys):
-    assert_cases(CASES, check, capsys, variants_only=True)
+(test_check_accepts_solution_rejects_stub_and_wrong_answers,
+ test_correct_answers_written_differently_pass) = case_tests(CASES)
 
 
 def test_the_cases_contain_ties_and_a_subset_where_every_neuron_flips():

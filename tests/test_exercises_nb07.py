@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from exercise_cases import assert_cases
+from exercise_cases import case_tests
 from hopfield_lab import exercises as ex
-from hopfield_lab import learning
+from hopfield_lab import learning_rules
 
 
 # --- stable_fraction ---------------------------------------------------------------------------
@@ -178,15 +178,9 @@ STORKEY_WRONG = [
 CASES = {
     ex.check_stable_fraction: (stable_fraction, [stable_fraction_numpy, stable_fraction_tensor], STABLE_WRONG),
     ex.check_projection_weights: (projection_weights, [projection_solve, projection_qr, projection_numpy], PROJECTION_WRONG),
-    ex.check_storkey_step: (storkey_step, [storkey_step_loops, learning.storkey_step], STORKEY_WRONG),
+    ex.check_storkey_step: (storkey_step, [storkey_step_loops, learning_rules.storkey_step], STORKEY_WRONG),
 }
 
 
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
-    assert_cases(CASES, check, capsys)
-
-
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_correct_answers_written_differently_pass(check, capsys):
-    assert_cases(CASES, check, capsys, variants_only=True)
+(test_check_accepts_solution_rejects_stub_and_wrong_answers,
+ test_correct_answers_written_differently_pass) = case_tests(CASES)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from exercise_cases import assert_cases
-from hopfield_lab import dense_memory as dm
+from exercise_cases import case_tests
+from hopfield_lab import dense_associative as dam, modern_hopfield as mh
 from hopfield_lab import exercises as ex
 
 
@@ -34,7 +34,7 @@ def flip_energy_difference_loops(xi, s, i, n):  # numpy and Python loops, intege
 
 
 def flip_package(xi, s, i, n):
-    return dm.flip_energy_differences(xi, s[:, None], dm.Polynomial(n))[i, 0]
+    return dam.flip_energy_differences(xi, s[:, None], dam.Polynomial(n))[i, 0]
 
 
 def flip_in_place(xi, s, i, n):
@@ -180,17 +180,11 @@ CASES = {
     ex.check_flip_energy_difference: (flip_energy_difference, [flip_energy_difference_overlaps,
                                                                flip_energy_difference_loops, flip_package], FLIP_WRONG),
     ex.check_continuous_update: (continuous_update, [continuous_update_by_hand, continuous_update_loop,
-                                                     lambda X, Q, beta: dm.continuous_update(X, Q, beta)], CONTINUOUS_WRONG),
-    ex.check_retrieval_onset: (retrieval_onset, [retrieval_onset_grid, lambda X, eps: dm.retrieval_onset(X, eps)],
+                                                     lambda X, Q, beta: mh.continuous_update(X, Q, beta)], CONTINUOUS_WRONG),
+    ex.check_retrieval_onset: (retrieval_onset, [retrieval_onset_grid, lambda X, eps: mh.retrieval_onset(X, eps)],
                                ONSET_WRONG),
 }
 
 
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
-    assert_cases(CASES, check, capsys)
-
-
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_correct_answers_written_differently_pass(check, capsys):
-    assert_cases(CASES, check, capsys, variants_only=True)
+(test_check_accepts_solution_rejects_stub_and_wrong_answers,
+ test_correct_answers_written_differently_pass) = case_tests(CASES)

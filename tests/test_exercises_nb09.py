@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from exercise_cases import assert_cases
+from exercise_cases import case_tests
 from hopfield_lab import exercises as ex
 
 
@@ -147,11 +147,5 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_check_accepts_solution_rejects_stub_and_wrong_answers(check, capsys):
-    assert_cases(CASES, check, capsys)
-
-
-@pytest.mark.parametrize("check", list(CASES), ids=lambda c: c.__name__)
-def test_correct_answers_written_differently_pass(check, capsys):
-    assert_cases(CASES, check, capsys, variants_only=True)
+(test_check_accepts_solution_rejects_stub_and_wrong_answers,
+ test_correct_answers_written_differently_pass) = case_tests(CASES)

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import NOTEBOOKS, ROOT
 from hopfield_lab import course
+from hopfield_lab.instructor import notebook_files
 
 
 def cells(path):
@@ -116,11 +117,11 @@ def test_refresh_setup_cells_replaces_only_the_first_code_cell(tmp_path):
     nb.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("import hopfield_lab as hl  # old"),
                 nbformat.v4.new_code_cell("x = 1")]
     nbformat.write(nb, tmp_path / "01_a.ipynb")
-    assert course.refresh_setup_cells(tmp_path) == [tmp_path / "01_a.ipynb"]
+    assert notebook_files.refresh_setup_cells(tmp_path) == [tmp_path / "01_a.ipynb"]
     new = nbformat.read(tmp_path / "01_a.ipynb", as_version=4)
     assert [c.source for c in new.cells] == ["# Title", course.setup_cell(), "x = 1"]
     assert [c.id for c in new.cells] == [c.id for c in nb.cells]
-    assert course.refresh_setup_cells(tmp_path) == []  # nothing left to do
+    assert notebook_files.refresh_setup_cells(tmp_path) == []  # nothing left to do
 
 
 def test_normalize_notebook_writes_what_jupyterlab_saves(tmp_path):
@@ -135,39 +136,39 @@ def test_normalize_notebook_writes_what_jupyterlab_saves(tmp_path):
     nb.cells = [cell]
     path = tmp_path / "a.ipynb"
     nbformat.write(nb, path)
-    assert course.normalize_notebook(path) is True
+    assert notebook_files.normalize_notebook(path) is True
     text = path.read_text()
     assert '"width": 500\n' in text and '"r": 0.5' in text  # JavaScript writes 500.0 as 500
     data = json.loads(text)
-    assert data["metadata"]["kernelspec"] == course.KERNELSPEC
+    assert data["metadata"]["kernelspec"] == notebook_files.KERNELSPEC
     assert "widgets" not in data["metadata"]  # no output shows a widget: the state is stale
-    assert course.normalize_notebook(path) is False  # idempotent
+    assert notebook_files.normalize_notebook(path) is False  # idempotent
 
 
 @pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_stored_notebooks_are_normalized(path, tmp_path):
-    """Opening them in JupyterLab then changes nothing (fix: course.normalize_notebook)."""
+    """Opening them in JupyterLab then changes nothing (fix: notebook_files.normalize_notebook)."""
     copy = tmp_path / path.name
     copy.write_bytes(path.read_bytes())
-    assert course.normalize_notebook(copy) is False, f"run hopfield_lab.course.normalize_notebook on {path}"
+    assert notebook_files.normalize_notebook(copy) is False, f"run hopfield_lab.notebook_files.normalize_notebook on {path}"
 
 
 def test_the_pre_save_hook_keeps_the_stored_kernel_metadata(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = dict(course.KERNELSPEC)
+    nb.metadata["kernelspec"] = dict(notebook_files.KERNELSPEC)
     nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
     (tmp_path / "nb").mkdir()
     nbformat.write(nb, tmp_path / "nb" / "a.ipynb")
     model = {"type": "notebook", "content": json.loads(nbformat.writes(nb))}
     model["content"]["metadata"]["language_info"]["version"] = "3.12.3"  # the student's kernel
     model["content"]["metadata"]["kernelspec"]["display_name"] = "Python 3"
-    course.keep_stored_kernel_metadata(model=model, path="nb/a.ipynb", contents_manager=types.SimpleNamespace(root_dir=str(tmp_path)))
+    notebook_files.keep_stored_kernel_metadata(model=model, path="nb/a.ipynb", contents_manager=types.SimpleNamespace(root_dir=str(tmp_path)))
     assert model["content"]["metadata"]["language_info"]["version"] == "3.11.7"
-    assert model["content"]["metadata"]["kernelspec"] == course.KERNELSPEC
+    assert model["content"]["metadata"]["kernelspec"] == notebook_files.KERNELSPEC
     fresh = {"type": "notebook", "content": {"metadata": {"language_info": {"version": "3.12.3"}}}}
-    course.keep_stored_kernel_metadata(model=fresh, path="nb/new.ipynb", contents_manager=None)  # not on disk yet
+    notebook_files.keep_stored_kernel_metadata(model=fresh, path="nb/new.ipynb", contents_manager=None)  # not on disk yet
     assert fresh["content"]["metadata"]["language_info"]["version"] == "3.12.3"
 
 

@@ -54,7 +54,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from hopfield_lab import learning  # noqa: E402
+from hopfield_lab import learning_rules  # noqa: E402
 from hopfield_lab.patterns import digit_set, flip_bits  # noqa: E402
 
 NOT_SEEDS = [torch.tensor(2.7), torch.tensor(2.0), torch.tensor(True), torch.tensor([3]), torch.tensor(2 + 0j),
@@ -73,7 +73,7 @@ def test_check_seed_refuses_what_is_not_an_integer(seed):
     lambda: corrupt(random_patterns(5, 2), 0.5, seed=torch.tensor(2.7)),
     lambda: flip_bits(torch.ones(5), 2, seed=torch.tensor(2.7)),
     lambda: digit_set(3, seed=torch.tensor(2.7)),
-    lambda: learning.recall(torch.zeros(4, 4), torch.ones(4, 1), seed=torch.tensor(2.7)),
+    lambda: learning_rules.recall(torch.zeros(4, 4), torch.ones(4, 1), seed=torch.tensor(2.7)),
     lambda: rng.stream_seed(torch.tensor(2.7), "patterns"),
     lambda: simulate(50, 0.1, seed=torch.tensor(2.7), steps=2),
 ])

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import NOTEBOOKS, ROOT
 from hopfield_lab import course
+from hopfield_lab.instructor import notebook_files
 from hopfield_lab.__main__ import main
 from hopfield_lab.instructor.student import (BEGIN, CONFIG, END, STUDENT_NOTE, exercise_notebooks, is_exercise_notebook,
                                              nbgrader_meta, raises_until_done, write_student_versions)
@@ -73,7 +74,7 @@ def test_student_version_is_the_release_with_stubs_no_hidden_tests_and_no_answer
     assert cells[5].source == STUB  # a solution cell without markers is stubbed whole
     assert cells[6].source == "print('done')" and cells[6].outputs == [] and cells[6].execution_count is None
     assert all("execution" not in c.metadata for c in cells)
-    assert student.metadata.kernelspec == course.KERNELSPEC  # stored as JupyterLab saves it
+    assert student.metadata.kernelspec == notebook_files.KERNELSPEC  # stored as JupyterLab saves it
     assert nbgrader_meta(cells[2])["checksum"] and nbgrader_meta(cells[2])["points"] == 2  # nbgrader's release metadata
 
 

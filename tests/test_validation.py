@@ -121,7 +121,8 @@ def test_huge_values_give_a_value_error_not_an_overflow(kwargs, message):
 
 def test_the_memory_refusal_suggests_what_fits():
     # simulate(2, 0.5, steps=10**12) was refused with "allowed: n <= 2", a size it refuses too
-    from hopfield_lab.memory import largest_steps, run_bytes
+    from hopfield_lab.sizing import largest_steps
+
     with pytest.raises(ValueError, match=r"allowed: steps <= (\d+) at this size") as err:
         simulate(2, 0.5, steps=10**12)
     most = int(__import__("re").search(r"steps <= (\d+)", str(err.value)).group(1))

@@ -6,6 +6,7 @@ It never raises: an unfinished exercise (``NotImplementedError``) is reported as
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
@@ -14,6 +15,7 @@ import torch
 class _Report:
     def __init__(self, name: str):
         self.name, self.ok, self.lines = name, True, []
+        self.unfinished = False  # set by _call when the student's function is still the stub
 
     def check(self, condition: bool, good: str, bad: str) -> bool:
         self.lines.append(f"  ✓ {good}" if condition else f"  ✗ {bad}")
@@ -26,27 +28,20 @@ class _Report:
         return self.ok
 
 
-def _call(report: _Report, fn: Callable, *args):
-    """Call the student's function; on failure record why and return None."""
+def _call(r: _Report, fn: Callable, *args, label: str | None = None):
+    """Call the student's function; on failure record why and return None. A stub
+    (``NotImplementedError``) marks the report unfinished. An error names the case ``label``
+    (not its tensors) when one is given, else the arguments."""
+    name = getattr(fn, "__name__", None)
     try:
         return fn(*args)
     except NotImplementedError:
-        report.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
+        r.check(False, "", f"{name or 'the function'} is not implemented yet")
+        r.unfinished = True
     except Exception as err:  # the student's bug: say which, do not crash the notebook
-        report.check(False, "", f"calling {getattr(fn, '__name__', 'it')}{args} raised {type(err).__name__}: {err}")
+        where = f"calling {name or 'it'}{args}" if label is None else f"{label}: {name or 'your function'}"
+        r.check(False, "", f"{where} raised {type(err).__name__}: {err}")
     return None
-
-
-def _call_matrix(report: _Report, fn: Callable, args: tuple, shape: tuple, what: str):
-    """Call the student's function, read the result as a float64 matrix and check its shape;
-    None (with the reason recorded) if any of that fails."""
-    out = _call(report, fn, *args)
-    if out is None:
-        return None
-    out = torch.as_tensor(out, dtype=torch.float64)
-    if not report.check(tuple(out.shape) == shape, f"shape {what}", f"expected shape {shape} {what}, got {tuple(out.shape)}"):
-        return None
-    return out
 
 
 def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
@@ -54,30 +49,21 @@ def _pm1(gen: torch.Generator, *shape) -> torch.Tensor:
     return (torch.randint(0, 2, shape, generator=gen) * 2 - 1).double()
 
 
-def _run(r: _Report, fn: Callable, label: str, *args):
-    """Call the student's function on a named case; on failure record why (naming the case, not
-    dumping its tensors), mark the report unfinished on a stub, and return None."""
+def _number(r: _Report, out, label: str, what: str = "one number", *, finite: bool = False,
+            hint: str = "") -> float | None:
+    """``float(out)``, as the notebooks' hidden tests read the student's result, or None (reason
+    recorded, ``hint`` added); ``finite``: NaN and infinities are refused too."""
     try:
-        return fn(*args)
-    except NotImplementedError:
-        r.check(False, "", f"{getattr(fn, '__name__', 'the function')} is not implemented yet")
-        r.unfinished = True
-    except Exception as err:  # the student's bug: say which, do not crash the notebook
-        r.check(False, "", f"{label}: {getattr(fn, '__name__', 'your function')} raised {type(err).__name__}: {err}")
-    return None
-
-
-def _number(r: _Report, out, label: str, what: str = "one number") -> float | None:
-    """The student's result as one float, or None (reason recorded)."""
-    try:
-        t = torch.as_tensor(out, dtype=torch.float64)
+        value = float(out)
     except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: the result is not a number ({type(out).__name__}): {err}")
+        shape = getattr(out, "shape", None)
+        detail = f" of shape {tuple(shape)}" if shape is not None else f" ({err})"
+        r.check(False, "", f"{label}: return {what}, got {type(out).__name__}{detail}" + (f": {hint}" if hint else ""))
         return None
-    if t.numel() != 1:
-        r.check(False, "", f"{label}: return {what}, not a tensor of shape {tuple(t.shape)}")
+    if finite and not math.isfinite(value):
+        r.check(False, "", f"{label}: returned {value}, not a finite number")
         return None
-    return float(t.reshape(()))
+    return value
 
 
 def _as_matrix(r: _Report, out, shape: tuple, what: str) -> torch.Tensor | None:

@@ -5,7 +5,7 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _call
+from ._report import _Report, _call, _number, _pm1
 
 __all__ = ['check_hebbian_weights', 'check_energy']
 
@@ -26,8 +26,7 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     W = sum_mu y^mu (y^mu)^T - p I: Hebb's rule without self-connections."""
     r = _Report("hebbian_weights")
     n, p = 12, 3
-    gen = torch.Generator().manual_seed(7)
-    y = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).double()
+    y = _pm1(torch.Generator().manual_seed(7), n, p)
     given = y.clone()
     out = _call(r, fn, given)
     if out is None:
@@ -43,17 +42,39 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
             "your function changed the patterns passed to it (an in-place operation): work on a copy")
     expected = _hebb_reference(y)
     r.check(torch.allclose(w, w.T), "symmetric, w_ij = w_ji", "not symmetric: Hebb's rule gives w_ij = w_ji")
+    _check_hebb_diagonal(r, w, n, p)
+    _check_hebb_off_diagonal(r, w, y, expected)
+    single = _call(r, fn, y[:, :1].clone())
+    if single is not None:
+        h = torch.as_tensor(single, dtype=torch.float64) @ y[:, 0]
+        r.check(bool((torch.sign(h) == y[:, 0]).all()), "one stored pattern is a fixed point",
+                "a single stored pattern is not stable: check the signs")
+    floats = _call(r, fn, y.float()) if r.ok else None  # only worth saying once the rest is right
+    if floats is not None:
+        r.check(torch.allclose(torch.as_tensor(floats, dtype=torch.float64), expected),
+                "works for float32 patterns too", "float32 patterns give different weights")
+    return r.done()
+
+
+def _check_hebb_diagonal(r: _Report, w: torch.Tensor, n: int, p: int) -> None:
+    """A zero diagonal; else which subtraction (none, I, N I, a 1/N scale) left it non-zero."""
     diag = w.diagonal()
-    if not bool((diag == 0).all()):
-        value = float(diag.mean())
-        why = {float(p): "it still has the self-connections: subtract p I, with p = patterns.shape[1]",
-               float(p - 1): "you subtracted I; every diagonal entry of sum_mu y y^T is p, so subtract p I",
-               float(p - n): "you subtracted N I: p is the number of patterns, patterns.shape[1], not N",
-               p / n: "W is scaled by 1/N and keeps the diagonal: this exercise asks for sum y y^T - p I"}
-        r.check(False, "", f"the diagonal is {value:g}, not zero: "
-                           + why.get(value, "subtract p I (no neuron connects to itself)"))
-    else:
+    if bool((diag == 0).all()):
         r.check(True, "no self-connections (zero diagonal)", "")
+        return
+    value = float(diag.mean())
+    why = {float(p): "it still has the self-connections: subtract p I, with p = patterns.shape[1]",
+           float(p - 1): "you subtracted I; every diagonal entry of sum_mu y y^T is p, so subtract p I",
+           float(p - n): "you subtracted N I: p is the number of patterns, patterns.shape[1], not N",
+           p / n: "W is scaled by 1/N and keeps the diagonal: this exercise asks for sum y y^T - p I"}
+    r.check(False, "", f"the diagonal is {value:g}, not zero: "
+                       + why.get(value, "subtract p I (no neuron connects to itself)"))
+
+
+def _check_hebb_off_diagonal(r: _Report, w: torch.Tensor, y: torch.Tensor, expected: torch.Tensor) -> None:
+    """w_ij = sum_mu y_i y_j for i != j; else the mistake (p subtracted everywhere, one pattern only,
+    a 1/N scale, the sign)."""
+    n, p = y.shape
     off = ~torch.eye(n, dtype=torch.bool)
     last, first = torch.outer(y[:, -1], y[:, -1]), torch.outer(y[:, 0], y[:, 0])
     if torch.allclose(w[off], expected[off] - p):
@@ -70,16 +91,17 @@ def check_hebbian_weights(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     else:
         r.check(torch.allclose(w[off], expected[off]), "w_ij = sum over patterns of y_i y_j (i != j)",
                 "wrong off-diagonal values: w_ij should be sum over patterns of y_i y_j")
-    single = _call(r, fn, y[:, :1].clone())
-    if single is not None:
-        h = torch.as_tensor(single, dtype=torch.float64) @ y[:, 0]
-        r.check(bool((torch.sign(h) == y[:, 0]).all()), "one stored pattern is a fixed point",
-                "a single stored pattern is not stable: check the signs")
-    floats = _call(r, fn, y.float()) if r.ok else None  # only worth saying once the rest is right
-    if floats is not None:
-        r.check(torch.allclose(torch.as_tensor(floats, dtype=torch.float64), expected),
-                "works for float32 patterns too", "float32 patterns give different weights")
-    return r.done()
+
+
+def _energy_mistakes(w: torch.Tensor, s: torch.Tensor, expected: float) -> dict[float, str]:
+    """{the energy a mistake gives: what to say}."""
+    return {-expected: "the sign is flipped: E = MINUS 1/2 s^T W s, so aligned states have low energy",
+            2 * expected: "twice the energy: you forgot the factor 1/2",
+            -2 * expected: "both the sign and the factor 1/2 are missing",
+            expected / 2: "half the energy: with the 1/2, sum over ALL pairs i, j (each pair counted twice)",
+            expected / 10: "the energy divided by N: E = -1/2 s^T W s has no 1/N (that belongs to [V20]'s J)",
+            float(-0.5 * w.sum()): "that is -1/2 times the sum of all w_ij: s * W * s multiplies every row by s "
+                                   "twice along the same axis (broadcasting); use s @ W @ s"}
 
 
 def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
@@ -90,30 +112,33 @@ def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
     a = torch.randn(10, 10, generator=gen, dtype=torch.float64)
     w = a + a.T
     w.fill_diagonal_(0)
-    s = (torch.randint(0, 2, (10,), generator=gen) * 2 - 1).double()
+    s = _pm1(gen, 10)
     e = _call(r, fn, w.clone(), s.clone())
-    if e is None:
-        return r.done()
-    try:
-        e = float(e)
-    except (TypeError, ValueError):
-        r.check(False, "", f"returned {type(e).__name__} of shape {tuple(getattr(e, 'shape', ()))}: "
-                           "the energy of one state is one number, s @ W @ s with s a vector")
+    if e is None or (e := _number(r, e, "E", hint="the energy of one state is one number, "
+                                  "s @ W @ s with s a vector")) is None:
         return r.done()
     expected = float(-0.5 * s @ w @ s)
-    mistakes = {-expected: "the sign is flipped: E = MINUS 1/2 s^T W s, so aligned states have low energy",
-                2 * expected: "twice the energy: you forgot the factor 1/2",
-                -2 * expected: "both the sign and the factor 1/2 are missing",
-                expected / 2: "half the energy: with the 1/2, sum over ALL pairs i, j (each pair counted twice)",
-                expected / 10: "the energy divided by N: E = -1/2 s^T W s has no 1/N (that belongs to [V20]'s J)",
-                float(-0.5 * w.sum()): "that is -1/2 times the sum of all w_ij: s * W * s multiplies every row by s "
-                                       "twice along the same axis (broadcasting); use s @ W @ s"}
     if abs(e - expected) >= 1e-9:
-        why = next((say for value, say in mistakes.items() if abs(e - value) < 1e-9),
+        why = next((say for value, say in _energy_mistakes(w, s, expected).items() if abs(e - value) < 1e-9),
                    "E = -1/2 sum_ij w_ij s_i s_j")
         r.check(False, "", f"got {e:.4f}, expected {expected:.4f}: {why}")
     else:
         r.check(True, "E = -1/2 s.W.s", "")
+    _check_any_matrix(r, fn, w, s, gen)
+    flipped = _call(r, fn, w.clone(), -s)
+    if flipped is not None:
+        r.check(abs(float(flipped) - e) < 1e-9, "E(-s) = E(s): the inverted state is as low as the state",
+                "E(-s) differs from E(s), but every term s_i s_j is unchanged when all signs flip")
+    aligned = _call(r, fn, torch.ones(4, 4, dtype=torch.float64) - torch.eye(4, dtype=torch.float64),
+                    torch.ones(4, dtype=torch.float64))
+    if aligned is not None:
+        r.check(abs(float(aligned) + 6.0) < 1e-9, "4 aligned neurons with w = 1 have E = -6",
+                f"4 aligned neurons with all w_ij = 1 gave E = {float(aligned):g}; expected -6")
+    return r.done()
+
+
+def _check_any_matrix(r: _Report, fn: Callable, w: torch.Tensor, s: torch.Tensor, gen: torch.Generator) -> None:
+    """A W with a non-zero diagonal (W and s left unchanged) and a non-symmetric W (from ``gen``)."""
     w_diag = w.clone()
     w_diag.diagonal().copy_(torch.arange(1.0, 11.0, dtype=torch.float64))  # a W with self-couplings
     given_w, given_s = w_diag.clone(), s.clone()
@@ -138,13 +163,3 @@ def check_energy(fn: Callable[[torch.Tensor, torch.Tensor], float]) -> bool:
         r.check(abs(float(e_skew) - want) < 1e-9, "any W: a non-symmetric one too",
                 f"a non-symmetric W gave {float(e_skew):.4f}, expected {want:.4f}: -1/2 s^T W s sums w_ij s_i s_j "
                 "over ALL i and j, both triangles")
-    flipped = _call(r, fn, w.clone(), -s)
-    if flipped is not None:
-        r.check(abs(float(flipped) - e) < 1e-9, "E(-s) = E(s): the inverted state is as low as the state",
-                "E(-s) differs from E(s), but every term s_i s_j is unchanged when all signs flip")
-    aligned = _call(r, fn, torch.ones(4, 4, dtype=torch.float64) - torch.eye(4, dtype=torch.float64),
-                    torch.ones(4, dtype=torch.float64))
-    if aligned is not None:
-        r.check(abs(float(aligned) + 6.0) < 1e-9, "4 aligned neurons with w = 1 have E = -6",
-                f"4 aligned neurons with all w_ij = 1 gave E = {float(aligned):g}; expected -6")
-    return r.done()

@@ -15,22 +15,11 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _run
+from ..theory import _bisect
+from ._report import _Report, _call, _number, _pm1
 
 __all__ = ['check_aligned_fields', 'check_all_patterns_stable', 'check_crosstalk_variance',
            'check_bit_error_probability', 'check_union_bound_capacity']
-
-
-def _number(r: _Report, out, label: str) -> float | None:
-    try:
-        value = float(out)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: return one number, got {type(out).__name__} ({err})")
-        return None
-    if not math.isfinite(value):
-        r.check(False, "", f"{label}: returned {value}, not a finite number")
-        return None
-    return value
 
 
 def _close(a: float, b: float, rel: float = 1e-6, abs_: float = 0.0) -> bool:
@@ -44,9 +33,9 @@ def _patterns(rows: list[str]) -> torch.Tensor:
     return torch.tensor([[1.0 if c == "+" else -1.0 for c in row] for row in rows], dtype=torch.float64).T
 
 
-def _random(n: int, p: int, seed: int) -> torch.Tensor:
-    gen = torch.Generator().manual_seed(seed)
-    return (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).double()
+def _pm1_seeded(n: int, p: int, seed: int) -> torch.Tensor:
+    """(N, p) random +/-1 patterns, float64, from their own seed."""
+    return _pm1(torch.Generator().manual_seed(seed), n, p)
 
 
 def _with_flips(base: torch.Tensor, flips: list[int]) -> torch.Tensor:
@@ -64,12 +53,12 @@ def aligned_reference(xi: torch.Tensor) -> torch.Tensor:
 
 def stability_cases() -> dict[str, tuple[torch.Tensor, bool]]:
     """The pattern sets check_all_patterns_stable uses, with the right answer: name -> (xi, all stable?)."""
-    base40, base100 = _random(40, 1, 5)[:, 0], _random(100, 1, 6)[:, 0]
+    base40, base100 = _pm1_seeded(40, 1, 5)[:, 0], _pm1_seeded(100, 1, 6)[:, 0]
     return {
         # 3 random patterns in 200 neurons: all stable (aligned fields near 199, crosstalk ~ 20)
-        "few": (_random(200, 3, 21), True),
-        "light": (_random(500, 10, 22), True),
-        "heavy": (_random(200, 60, 23), False),
+        "few": (_pm1_seeded(200, 3, 21), True),
+        "light": (_pm1_seeded(500, 10, 22), True),
+        "heavy": (_pm1_seeded(200, 60, 23), False),
         # patterns 0-2 equal; 3 and 4 are copies with 2 bits flipped: those bits are unstable (h xi ~ -100)
         "first only": (torch.stack([base40, base40, base40, _with_flips(base40, [0, 1]), _with_flips(base40, [2, 3])], 1), False),
         # patterns 1-3 are pattern 0 with bits 0-2 flipped: pattern 0 has 3 unstable bits (h xi ~ -66), the rest are stable
@@ -91,64 +80,133 @@ def check_aligned_fields(fn: Callable[[torch.Tensor], torch.Tensor]) -> bool:
     """``fn(xi)`` must return the (N, p) matrix xi_i^nu h_i^nu, h = W xi with W = xi xi^T - p I
     (no 1/N), whatever way it is computed."""
     r = _Report("aligned_fields")
-    for label, xi in (("N = 60, p = 5", _random(60, 5, 31)), ("N = 30, p = 1", _random(30, 1, 32)),
-                      ("N = 45, p = 8", _random(45, 8, 33))):
-        n, p = xi.shape
+    for label, xi in (("N = 60, p = 5", _pm1_seeded(60, 5, 31)), ("N = 30, p = 1", _pm1_seeded(30, 1, 32)),
+                      ("N = 45, p = 8", _pm1_seeded(45, 8, 33))):
         given = xi.clone()
-        out = _run(r, fn, label, given)
-        if getattr(r, "unfinished", False):
+        out = _call(r, fn, given, label=label)
+        if r.unfinished:
             return r.done()
         if out is None:
             continue
         if not torch.equal(given, xi):
             r.check(False, "", f"{label}: xi was changed in place; compute into a new tensor (xi * ..., not xi *= ...)")
             continue
-        try:
-            got = torch.as_tensor(out, dtype=torch.float64)
-        except (TypeError, ValueError, RuntimeError) as err:
-            r.check(False, "", f"{label}: return an (N, p) tensor or array, got {type(out).__name__} ({err})")
+        got = _aligned_result(r, label, out, *xi.shape)
+        if got is None:
             continue
         want = aligned_reference(xi)
-        if tuple(got.shape) == (p, n) and p != n:
-            r.check(False, "", f"{label}: the result has shape (p, N) = {(p, n)}; return (N, p), one column per pattern")
-            continue
-        if tuple(got.shape) == (n,) and p > 1:
-            r.check(False, "", f"{label}: the result has shape (N,) = {(n,)}: you summed over the patterns; return "
-                               "one column per pattern, (N, p)")
-            continue
-        if tuple(got.shape) != (n, p):
-            r.check(False, "", f"{label}: expected shape (N, p) = {(n, p)}, got {tuple(got.shape)}")
-            continue
         if torch.allclose(got, want, atol=1e-9):
             r.check(True, f"{label}: h xi = (N - 1) + crosstalk for every bit", "")
-            continue
-        diff = got - want
-        offset = float(diff.mean())
-        uniform = bool(torch.allclose(diff, torch.full_like(diff, offset), atol=1e-9))
-        if uniform and abs(offset - p) < 1e-9:
-            why = ("every value is p too large: you kept the self-coupling. xi xi^T has p on its diagonal "
-                   "(each pattern adds xi_i^2 = 1), and W = xi xi^T - p I removes it: subtract p * xi")
-        elif uniform and abs(offset - (p - 1)) < 1e-9 and p > 1:
-            why = ("every value is p - 1 too large: you subtracted xi (W = xi xi^T - I); the diagonal of xi xi^T is p, "
-                   "so subtract p * xi")
-        elif uniform and abs(offset - 1) < 1e-9:
-            why = "every value is 1 too large: subtract p * xi, not (p - 1) * xi (the diagonal of xi xi^T is p)"
-        elif uniform and abs(offset - (p - n)) < 1e-9:
-            why = ("every value is N - p too small: you removed N (the overlap of the pattern with itself, its signal, "
-                   "or N * xi) instead of p: only the diagonal of W, p on each entry of xi xi^T's diagonal, goes")
-        elif uniform and abs(offset + p) < 1e-9:
-            why = "every value is p too small: subtract p * xi once (W xi = xi (xi^T xi) - p xi)"
-        elif torch.allclose(got, want / n, atol=1e-9) or torch.allclose(got * n, want + p, atol=1e-9):
-            why = "the values are N times too small: no 1/N here, use W = xi xi^T - p I as it is"
-        elif torch.allclose(got * xi, want, atol=1e-9):
-            why = "these are the fields h_i^nu; multiply each by its own bit, xi_i^nu h_i^nu (elementwise xi * h)"
-        elif torch.allclose(got, want.T.reshape(n, p), atol=1e-9) or torch.allclose(got.T.reshape(n, p), want, atol=1e-9):
-            why = "the numbers are right but in the wrong order: keep one column per pattern (no reshape of a (p, N) result)"
         else:
-            why = ("wrong values: expected xi * (xi @ (xi.T @ xi) - p * xi); for example at bit 0 of pattern 0 "
-                   f"{want[0, 0]:.0f}, you have {got[0, 0]:.6g}")
-        r.check(False, "", f"{label}: {why}")
+            r.check(False, "", f"{label}: {_aligned_mistake(got, want, xi)}")
     return r.done()
+
+
+def _aligned_result(r: _Report, label: str, out, n: int, p: int) -> torch.Tensor | None:
+    """The student's result as an (N, p) float64 tensor, or None with the reason (transposed,
+    summed over the patterns, another shape) recorded."""
+    try:
+        got = torch.as_tensor(out, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        r.check(False, "", f"{label}: return an (N, p) tensor or array, got {type(out).__name__} ({err})")
+        return None
+    if tuple(got.shape) == (p, n) and p != n:
+        r.check(False, "", f"{label}: the result has shape (p, N) = {(p, n)}; return (N, p), one column per pattern")
+    elif tuple(got.shape) == (n,) and p > 1:
+        r.check(False, "", f"{label}: the result has shape (N,) = {(n,)}: you summed over the patterns; return "
+                           "one column per pattern, (N, p)")
+    elif tuple(got.shape) != (n, p):
+        r.check(False, "", f"{label}: expected shape (N, p) = {(n, p)}, got {tuple(got.shape)}")
+    else:
+        return got
+    return None
+
+
+def _aligned_mistake(got: torch.Tensor, want: torch.Tensor, xi: torch.Tensor) -> str:
+    """What a wrong xi_i h_i most likely is: the self-coupling kept or removed wrongly (every value off by
+    the same amount), a 1/N, the fields without their bits, the right numbers in the wrong order."""
+    n, p = xi.shape
+    diff = got - want
+    offset = float(diff.mean())
+    if bool(torch.allclose(diff, torch.full_like(diff, offset), atol=1e-9)):
+        if abs(offset - p) < 1e-9:
+            return ("every value is p too large: you kept the self-coupling. xi xi^T has p on its diagonal "
+                    "(each pattern adds xi_i^2 = 1), and W = xi xi^T - p I removes it: subtract p * xi")
+        if abs(offset - (p - 1)) < 1e-9 and p > 1:
+            return ("every value is p - 1 too large: you subtracted xi (W = xi xi^T - I); the diagonal of xi xi^T is p, "
+                    "so subtract p * xi")
+        if abs(offset - 1) < 1e-9:
+            return "every value is 1 too large: subtract p * xi, not (p - 1) * xi (the diagonal of xi xi^T is p)"
+        if abs(offset - (p - n)) < 1e-9:
+            return ("every value is N - p too small: you removed N (the overlap of the pattern with itself, its signal, "
+                    "or N * xi) instead of p: only the diagonal of W, p on each entry of xi xi^T's diagonal, goes")
+        if abs(offset + p) < 1e-9:
+            return "every value is p too small: subtract p * xi once (W xi = xi (xi^T xi) - p xi)"
+    if torch.allclose(got, want / n, atol=1e-9) or torch.allclose(got * n, want + p, atol=1e-9):
+        return "the values are N times too small: no 1/N here, use W = xi xi^T - p I as it is"
+    if torch.allclose(got * xi, want, atol=1e-9):
+        return "these are the fields h_i^nu; multiply each by its own bit, xi_i^nu h_i^nu (elementwise xi * h)"
+    if torch.allclose(got, want.T.reshape(n, p), atol=1e-9) or torch.allclose(got.T.reshape(n, p), want, atol=1e-9):
+        return "the numbers are right but in the wrong order: keep one column per pattern (no reshape of a (p, N) result)"
+    return ("wrong values: expected xi * (xi @ (xi.T @ xi) - p * xi); for example at bit 0 of pattern 0 "
+            f"{want[0, 0]:.0f}, you have {got[0, 0]:.6g}")
+
+
+# which mistake a set of wrong verdicts shows: the first entry whose cases are all answered wrongly
+_SOME_NOT_ALL = [
+    (("heavy", "first only", "all but first", "one bit"),
+     "you said yes whenever some bits are stable: the question is whether ALL bits of ALL "
+     "patterns are, not whether any one is (use .all() over every entry, not .any())"),
+    (("first only", "all but first"),
+     "you said yes when only some patterns are fixed points: the question is whether ALL "
+     "patterns are, not whether any one is (use .all() over every column)"),
+    (("first only",),
+     "patterns 0-2 are fixed points here but patterns 3 and 4 are not, and you said yes: you seem "
+     "to check only the first pattern; check every column of xi"),
+    (("all but first",),
+     "pattern 0 has unstable bits here (all the others are fixed points), and you said yes: "
+     "include pattern 0, check every column"),
+]
+_SELF_COUPLING = [
+    (("-(p-1)",),
+     "you kept the self-coupling (forgot -p I): without it every xi_i h_i is p too large "
+     "(xi xi^T has p on its diagonal), so a bit at xi_i h_i = -(p - 1) looks stable. "
+     "Use W xi = xi (xi^T xi) - p xi"),
+    (("-(p-2)",),
+     "you subtract xi, i.e. W = xi xi^T - I: the diagonal of xi xi^T is p, not 1, so subtract "
+     "p * xi (a bit at xi_i h_i = -(p - 2) looked stable)"),
+    (("tie",),
+     "a bit whose field is exactly 0 (xi_i h_i = 0) counted as stable: it is a failure, test "
+     "xi_i h_i > 0 strictly. (If you do, check that you subtract p * xi and not (p - 1) * xi, "
+     "which adds 1 to every xi_i h_i.)"),
+]
+
+
+def _first_mistake(right: dict[str, bool], ladder: list) -> str | None:
+    """The message of the first entry of ``ladder`` whose cases were all answered wrongly."""
+    return next((why for names, why in ladder if not any(right[name] for name in names)), None)
+
+
+def _stability_verdicts(r: _Report, fn: Callable, cases: dict) -> dict[str, bool] | None:
+    """The student's True/False for every case, or None (reason recorded) when one cannot be had."""
+    said = {}
+    for name, (xi, _) in cases.items():
+        given = xi.clone()
+        out = _call(r, fn, given, label=f"the '{name}' case")
+        if r.unfinished:
+            return None
+        if out is None:
+            continue
+        if not torch.equal(given, xi):
+            r.check(False, "", "xi was changed in place; compute into a new tensor")
+            return None
+        try:
+            said[name] = bool(out)
+        except (TypeError, ValueError, RuntimeError):
+            r.check(False, "", f"return one True/False for the whole set (got {type(out).__name__} "
+                               f"{getattr(out, 'shape', '')}): use .all() over every bit of every pattern")
+            return None
+    return said if len(said) == len(cases) else None
 
 
 def check_all_patterns_stable(fn: Callable[[torch.Tensor], bool]) -> bool:
@@ -157,66 +215,43 @@ def check_all_patterns_stable(fn: Callable[[torch.Tensor], bool]) -> bool:
     a failure. One True/False for the whole set."""
     r = _Report("all_patterns_stable")
     cases = stability_cases()
-    said = {}
-    for name, (xi, _) in cases.items():
-        given = xi.clone()
-        out = _run(r, fn, f"the '{name}' case", given)
-        if getattr(r, "unfinished", False):
-            return r.done()
-        if out is None:
-            continue
-        if not torch.equal(given, xi):
-            r.check(False, "", "xi was changed in place; compute into a new tensor")
-            return r.done()
-        try:
-            said[name] = bool(out)
-        except (TypeError, ValueError, RuntimeError):
-            r.check(False, "", f"return one True/False for the whole set (got {type(out).__name__} "
-                               f"{getattr(out, 'shape', '')}): use .all() over every bit of every pattern")
-            return r.done()
-    if len(said) < len(cases):
+    said = _stability_verdicts(r, fn, cases)
+    if said is None:
         return r.done()
     right = {name: said[name] == want for name, (_, want) in cases.items()}
-
     r.check(right["few"] and right["light"], "sets of well-separated patterns (3 in N = 200, 10 in N = 500): all stable",
             "3 random patterns in 200 neurons (or 10 in 500) are all fixed points, but you said no: a bit is stable "
             "when xi_i h_i > 0, with h = W xi")
     r.check(right["heavy"], "60 random patterns in N = 200: not all stable",
             "with 60 random patterns in 200 neurons many bits are unstable, but you said yes")
-    whole_set = right["first only"] and right["all but first"] and right["one bit"]
-    if not right["heavy"] and not right["first only"] and not right["all but first"] and not right["one bit"]:
-        r.check(False, "", "you said yes whenever some bits are stable: the question is whether ALL bits of ALL "
-                           "patterns are, not whether any one is (use .all() over every entry, not .any())")
-    elif not right["first only"] and not right["all but first"]:
-        r.check(False, "", "you said yes when only some patterns are fixed points: the question is whether ALL "
-                           "patterns are, not whether any one is (use .all() over every column)")
-    elif not right["first only"]:
-        r.check(False, "", "patterns 0-2 are fixed points here but patterns 3 and 4 are not, and you said yes: you seem "
-                           "to check only the first pattern; check every column of xi")
-    elif not right["all but first"]:
-        r.check(False, "", "pattern 0 has unstable bits here (all the others are fixed points), and you said yes: "
-                           "include pattern 0, check every column")
+    why = _first_mistake(right, _SOME_NOT_ALL)
+    if why is not None:
+        r.check(False, "", why)
     else:
         r.check(True, "a set where only some patterns are fixed points: not all stable", "")
         r.check(right["one bit"], "one unstable bit among N p = 300: not all stable",
                 "exactly one bit out of N p = 300 is unstable here, and you said yes: every bit must be stable, "
                 "not 99 % of them")
-    if not whole_set:
-        pass  # the cases below would only repeat that mistake: fix it first
-    elif not right["-(p-1)"]:
-        r.check(False, "", "you kept the self-coupling (forgot -p I): without it every xi_i h_i is p too large "
-                           "(xi xi^T has p on its diagonal), so a bit at xi_i h_i = -(p - 1) looks stable. "
-                           "Use W xi = xi (xi^T xi) - p xi")
-    elif not right["-(p-2)"]:
-        r.check(False, "", "you subtract xi, i.e. W = xi xi^T - I: the diagonal of xi xi^T is p, not 1, so subtract "
-                           "p * xi (a bit at xi_i h_i = -(p - 2) looked stable)")
-    elif not right["tie"]:
-        r.check(False, "", "a bit whose field is exactly 0 (xi_i h_i = 0) counted as stable: it is a failure, test "
-                           "xi_i h_i > 0 strictly. (If you do, check that you subtract p * xi and not (p - 1) * xi, "
-                           "which adds 1 to every xi_i h_i.)")
-    else:
-        r.check(True, "the self-coupling is removed (W = xi xi^T - p I) and a field of exactly 0 counts as unstable", "")
+    if right["first only"] and right["all but first"] and right["one bit"]:  # else the cases below repeat that mistake
+        why = _first_mistake(right, _SELF_COUPLING)
+        r.check(why is None, "the self-coupling is removed (W = xi xi^T - p I) and a field of exactly 0 counts as unstable",
+                why or "")
     return r.done()
+
+
+def _answers(r: _Report, fn: Callable, cases: list[tuple[str, tuple]]):
+    """(label, arguments, the student's answer as a finite number) for each (label, arguments) case
+    whose answer can be read; stops at a stub (the report says so)."""
+    for label, args in cases:
+        got = _call(r, fn, *args, label=label)
+        if r.unfinished:
+            return
+        if got is not None and (got := _number(r, got, label, finite=True)) is not None:
+            yield label, args, got
+
+
+def _np_cases(*sizes: tuple[int, int]) -> list[tuple[str, tuple[int, int]]]:
+    return [(f"N = {n}, p = {p}", (n, p)) for n, p in sizes]
 
 
 # --- the bound, step 1: crosstalk variance --------------------------------------------------------
@@ -225,13 +260,7 @@ def check_crosstalk_variance(fn: Callable[[int, int], float]) -> bool:
     """``fn(n, p)`` must return the crosstalk variance in units of the signal, (p - 1) / N
     ((p - 1) / (N - 1) and (N - 1)(p - 1) / N^2, the exact forms, are accepted too)."""
     r = _Report("crosstalk_variance")
-    for n, p in ((1000, 101), (10, 2), (50, 26), (500, 1)):
-        label = f"N = {n}, p = {p}"
-        got = _run(r, fn, label, n, p)
-        if getattr(r, "unfinished", False):
-            return r.done()
-        if got is None or (got := _number(r, got, label)) is None:
-            continue
+    for label, (n, p), got in _answers(r, fn, _np_cases((1000, 101), (10, 2), (50, 26), (500, 1))):
         accepted = ((p - 1) / n, (p - 1) / (n - 1), (n - 1) * (p - 1) / n**2)
         if any(_close(got, a, 1e-6, 1e-12) for a in accepted):
             r.check(True, f"{label}: {got:.4g}", "")
@@ -280,13 +309,7 @@ def check_bit_error_probability(fn: Callable[[int, int], float]) -> bool:
     """``fn(n, p)`` must return P(z > 1 / sigma) = erfc(1 / (sigma sqrt 2)) / 2 for a standard
     Gaussian z, sigma^2 = (p - 1) / N (the N - 1 forms of sigma are accepted too)."""
     r = _Report("bit_error_probability")
-    for n, p in ((100, 10), (1000, 72), (100, 45), (400, 101), (6400, 101)):
-        label = f"N = {n}, p = {p}"
-        got = _run(r, fn, label, n, p)
-        if getattr(r, "unfinished", False):
-            return r.done()
-        if got is None or (got := _number(r, got, label)) is None:
-            continue
+    for label, (n, p), got in _answers(r, fn, _np_cases((100, 10), (1000, 72), (100, 45), (400, 101), (6400, 101))):
         x = math.sqrt(n / (p - 1))
         if bit_error_accepted(n, p, got):
             r.check(True, f"{label}: P = {got:.3g} (1 / sigma = {x:.3f})", "")
@@ -327,13 +350,7 @@ def check_bit_error_probability(fn: Callable[[int, int], float]) -> bool:
 
 def _solve(n: int, count: Callable[[float], float], target: float = 1.0) -> float:
     """The p in [1, N] where the increasing function count(p) reaches target (bisection)."""
-    lo, hi = 1.0, float(n)
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        if count(mid) < target:
-            lo = mid
-        else:
-            hi = mid
+    lo, hi = _bisect(lambda p: count(p) < target, 1.0, float(n), steps=100)
     return 0.5 * (lo + hi)
 
 
@@ -396,13 +413,9 @@ def check_union_bound_capacity(fn: Callable[..., float]) -> bool:
     expected number of unstable bits reaches expected_errors: N p P_bit(N, p) = E for all patterns,
     N P_bit(N, p) = E for one."""
     r = _Report("union_bound_capacity")
-    for n, all_patterns, errors in capacity_cases():
-        label = f"N = {n}, {'all patterns' if all_patterns else 'one pattern'}, E = {errors:.3g}"
-        got = _run(r, fn, label, n, all_patterns, errors)
-        if getattr(r, "unfinished", False):
-            return r.done()
-        if got is None or (got := _number(r, got, label)) is None:
-            continue
+    cases = [(f"N = {n}, {'all patterns' if every else 'one pattern'}, E = {errors:.3g}", (n, every, errors))
+             for n, every, errors in capacity_cases()]
+    for label, (n, all_patterns, errors), got in _answers(r, fn, cases):
         want = capacity_reference(n, all_patterns, errors)
         if capacity_accepted(n, all_patterns, errors, got):
             r.check(True, f"{label}: p = {got:.2f}", "")

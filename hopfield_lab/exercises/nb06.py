@@ -17,22 +17,10 @@ from typing import Callable
 import torch
 
 from ..theory import curie_weiss_overlap
-from ._report import _Report, _run, _as_matrix as _tensor
+from ._report import _Report, _call, _number, _pm1, _as_matrix
 
 __all__ = ['check_glauber_probability', 'check_glauber_step', 'check_mean_field_overlap',
            'check_critical_temperature']
-
-
-def _number(r: _Report, out, label: str) -> float | None:
-    try:
-        value = float(out)
-    except (TypeError, ValueError, RuntimeError) as err:
-        r.check(False, "", f"{label}: return one number, got {type(out).__name__} ({err})")
-        return None
-    if math.isnan(value):
-        r.check(False, "", f"{label}: returned NaN")
-        return None
-    return value
 
 
 def glauber_reference(h: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -53,33 +41,22 @@ def check_glauber_probability(fn: Callable[[torch.Tensor, float], torch.Tensor])
     for T in (0.5, 1.0, 3.0):
         label = f"T = {T}"
         given = h.clone()
-        got = _run(r, fn, label, given, T)
-        if getattr(r, "unfinished", False):
+        got = _call(r, fn, given, T, label=label)
+        if r.unfinished:
             return r.done()
         if not torch.equal(given, h):
             r.check(False, "", f"{label}: your function changed the fields h it was given (h /= T or h.div_(T) work "
                                "in place): compute into a new tensor, h / T")
             return r.done()
-        if got is None or (got := _tensor(r, got, tuple(h.shape), label)) is None:
+        if got is None or (got := _as_matrix(r, got, tuple(h.shape), label)) is None:
             continue
         want = glauber_reference(h, T)
         if torch.allclose(got, want, atol=1e-6):
             r.check(True, f"{label}: P(+1) = (1 + tanh(h / T)) / 2", "")
             continue
-        suspects = [
-            (torch.tanh(h / T), "tanh(h / T) runs from -1 to 1, it is not a probability: P(+1) = (1 + tanh(h / T)) / 2"),
-            (0.5 * (1 - torch.tanh(h / T)), "that is P(S = -1): a positive field must make +1 likely"),
-            (torch.sigmoid(h / T), "1 / (1 + e^(-h/T)) is (1 + tanh(h / 2T)) / 2: Glauber's rule has a factor 2, "
-                                   "1 / (1 + e^(-2h/T))"),
-            (0.5 * (1 + torch.tanh(h * T)), "beta = 1 / T: divide the field by T, do not multiply"),
-            (torch.exp(h / T) / (1 + torch.exp(h / T)), "e^(h/T) / (1 + e^(h/T)) misses Glauber's factor 2: "
-                                                        "1 / (1 + e^(-2h/T))"),
-        ]
-        why = next((text for value, text in suspects if torch.allclose(got, value, atol=1e-6)),
-                   f"wrong values: at h = 0.5 expected {float(want[5]):.4f}, got {float(got[5]):.4g}")
-        r.check(False, "", f"{label}: {why}")
-    cold = _run(r, fn, "T = 0", h.clone(), 0.0)
-    if cold is not None and (cold := _tensor(r, cold, tuple(h.shape), "T = 0")) is not None:
+        r.check(False, "", f"{label}: {_probability_mistake(got, want, h, T)}")
+    cold = _call(r, fn, h.clone(), 0.0, label="T = 0")
+    if cold is not None and (cold := _as_matrix(r, cold, tuple(h.shape), "T = 0")) is not None:
         want = glauber_reference(h, 0.0)
         if bool(torch.isnan(cold).any()):
             r.check(False, "", "T = 0 gives NaN: h / 0 is not defined; treat T == 0 apart, as the sign rule")
@@ -89,11 +66,26 @@ def check_glauber_probability(fn: Callable[[torch.Tensor, float], torch.Tensor])
         else:
             r.check(torch.allclose(cold, want), "T = 0: the deterministic sign rule (1/2 for a tie)",
                     "at T = 0 the probability must be 0 or 1 by the sign of h (1/2 at h = 0)")
-    hot = _run(r, fn, "T = 1e6", h.clone(), 1e6)
-    if hot is not None and (hot := _tensor(r, hot, tuple(h.shape), "T = 1e6")) is not None:
+    hot = _call(r, fn, h.clone(), 1e6, label="T = 1e6")
+    if hot is not None and (hot := _as_matrix(r, hot, tuple(h.shape), "T = 1e6")) is not None:
         r.check(torch.allclose(hot, torch.full_like(hot, 0.5), atol=1e-5), "T -> infinity: pure noise, P = 1/2",
                 "at very high T every neuron should be +1 with probability 1/2")
     return r.done()
+
+
+def _probability_mistake(got: torch.Tensor, want: torch.Tensor, h: torch.Tensor, T: float) -> str:
+    """What a wrong P(S = +1) most likely is (tanh alone, P(S = -1), a missing factor 2, h T)."""
+    suspects = [
+        (torch.tanh(h / T), "tanh(h / T) runs from -1 to 1, it is not a probability: P(+1) = (1 + tanh(h / T)) / 2"),
+        (0.5 * (1 - torch.tanh(h / T)), "that is P(S = -1): a positive field must make +1 likely"),
+        (torch.sigmoid(h / T), "1 / (1 + e^(-h/T)) is (1 + tanh(h / 2T)) / 2: Glauber's rule has a factor 2, "
+                               "1 / (1 + e^(-2h/T))"),
+        (0.5 * (1 + torch.tanh(h * T)), "beta = 1 / T: divide the field by T, do not multiply"),
+        (torch.exp(h / T) / (1 + torch.exp(h / T)), "e^(h/T) / (1 + e^(h/T)) misses Glauber's factor 2: "
+                                                    "1 / (1 + e^(-2h/T))"),
+    ]
+    return next((text for value, text in suspects if torch.allclose(got, value, atol=1e-6)),
+                f"wrong values: at h = 0.5 expected {float(want[5]):.4f}, got {float(got[5]):.4g}")
 
 
 # --- Exercise: glauber_step --------------------------------------------------------------------------
@@ -102,8 +94,8 @@ def step_case(seed: int, n: int = 40, p: int = 6, probes: int = 5, n_rows: int =
     """(S, xi, rows, T, u) for one Glauber step, float32 like the notebook; u kept away from P.
     (With N even and p odd, N h is odd: no field is exactly 0, so no decision hangs on rounding at T = 0.)"""
     gen = torch.Generator().manual_seed(seed)
-    xi = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).float()
-    S = (torch.randint(0, 2, (n, probes), generator=gen) * 2 - 1).float()
+    xi = _pm1(gen, n, p).float()
+    S = _pm1(gen, n, probes).float()
     rows = torch.randperm(n, generator=gen)[:n_rows]
     u = torch.rand(len(rows), probes, generator=gen)
     P = glauber_reference(step_reference_field(S, xi, rows), temperature).float()
@@ -146,8 +138,8 @@ def tie_case(seed: int = 4, n: int = 64, p: int = 6, probes: int = 6, n_rows: in
     power of 2, so a field summed from terms already divided by N is still exactly 0."""
     for attempt in range(200):
         gen = torch.Generator().manual_seed(seed + 1000 * attempt)
-        xi = (torch.randint(0, 2, (n, p), generator=gen) * 2 - 1).float()
-        S = (torch.randint(0, 2, (n, probes), generator=gen) * 2 - 1).float()
+        xi = _pm1(gen, n, p).float()
+        S = _pm1(gen, n, probes).float()
         rows = torch.randperm(n, generator=gen)[:n_rows]
         zero = step_reference_field(S, xi, rows) == 0
         u = torch.rand(len(rows), probes, generator=gen)
@@ -205,8 +197,8 @@ def check_glauber_step(fn: Callable) -> bool:
     for label, case in step_cases():
         S, xi, rows, T, u = case
         given = (S.clone(), xi.clone(), rows.clone(), T, u.clone())
-        got = _run(r, fn, label, *given)
-        if getattr(r, "unfinished", False):
+        got = _call(r, fn, *given, label=label)
+        if r.unfinished:
             return r.done()
         if got is None:
             if not any("raised" in line for line in r.lines[-1:]):
@@ -218,44 +210,48 @@ def check_glauber_step(fn: Callable) -> bool:
             r.check(False, "", f"{label}: your function changed the caller's {', '.join(changed)} in place; write the "
                                "new values into a copy of S and return it (the caller may still need the old state)")
             continue
-        if (got := _tensor(r, got, tuple(S.shape), label)) is None:
+        if (got := _as_matrix(r, got, tuple(S.shape), label)) is None:
             continue
         want = step_reference(S, xi, rows, T, u)
         if torch.equal(got, want):
             r.check(True, f"{label}: the chosen neurons follow the Glauber rule, the others stay", "")
             continue
-        others = torch.ones(S.shape[0], dtype=torch.bool)
-        others[rows] = False
-        if not bool(((got == 1) | (got == -1)).all()):
-            why = ("spins are +1 or -1: set +1 where u < P and -1 elsewhere (torch.where(u < P, 1.0, -1.0)), "
-                   "not a probability or 0/1")
-        elif not torch.equal(got[others], S.double()[others]):
-            why = "neurons outside rows changed: only the neurons in rows are updated in this step"
-        elif torch.equal(got, step_reference(S, xi, rows, T, u, above=True)):
-            why = "S_i = +1 with probability P: choose +1 where u < P (you chose it where u > P)"
-        elif torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True)):
-            why = ("the field keeps the self-coupling: W = xi xi^T - p I, so subtract p * S[rows] "
-                   "(h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N)")
-        elif any(torch.equal(got, step_reference(S, xi, rows, T, u, shift=k)) for k in (-2, -1, 1, 2)):
-            why = ("the field is divided by a number close to N but not N: the couplings are W / N with N = "
-                   "xi.shape[0], the number of neurons")
-        elif torch.equal(got, step_reference(S, xi, rows, T, u, per_n=False)):
-            why = "divide the field by N: the couplings are W / N, and T is measured in those units"
-        elif T == 0 and torch.equal(got, step_tie_kept(S, xi, rows, T, u)):
-            why = ("a field of exactly 0 kept the neuron's old value: in the Glauber rule a tie has P(+1) = 1/2 at "
-                   "T = 0 too, so u decides it like every other neuron (use your glauber_probability)")
-        elif torch.equal(got, step_sequential(S, xi, rows, T, u)):
-            why = ("you updated the rows one after the other, each from a state the earlier rows had already changed: "
-                   "compute every field of the block from the old state first, then set them all at once")
-        elif torch.equal(got, step_self_one(S, xi, rows, T, u)):
-            why = ("you subtracted S[rows] once: the diagonal of xi xi^T is p, so the self-coupling is p * S[rows]")
-        elif torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True, per_n=False)):
-            why = "the field is h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N: subtract the self-coupling and divide by N"
-        else:
-            why = ("the chosen neurons do not follow the rule: h from the old state for all rows at once, "
-                   "P = glauber_probability(h, T), +1 where u < P (and is glauber_probability right?)")
-        r.check(False, "", f"{label}: {why}")
+        r.check(False, "", f"{label}: {_step_mistake(got, S, xi, rows, T, u)}")
     return r.done()
+
+
+def _step_mistake(got: torch.Tensor, S, xi, rows, T, u) -> str:
+    """What a wrong Glauber step most likely did (not +/-1, other rows moved, u > P, the self-coupling
+    kept, a field divided by a number near N or not at all, a tie kept at T = 0, rows one by one, ...)."""
+    others = torch.ones(S.shape[0], dtype=torch.bool)
+    others[rows] = False
+    if not bool(((got == 1) | (got == -1)).all()):
+        return ("spins are +1 or -1: set +1 where u < P and -1 elsewhere (torch.where(u < P, 1.0, -1.0)), "
+                "not a probability or 0/1")
+    if not torch.equal(got[others], S.double()[others]):
+        return "neurons outside rows changed: only the neurons in rows are updated in this step"
+    if torch.equal(got, step_reference(S, xi, rows, T, u, above=True)):
+        return "S_i = +1 with probability P: choose +1 where u < P (you chose it where u > P)"
+    if torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True)):
+        return ("the field keeps the self-coupling: W = xi xi^T - p I, so subtract p * S[rows] "
+                "(h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N)")
+    if any(torch.equal(got, step_reference(S, xi, rows, T, u, shift=k)) for k in (-2, -1, 1, 2)):
+        return ("the field is divided by a number close to N but not N: the couplings are W / N with N = "
+                "xi.shape[0], the number of neurons")
+    if torch.equal(got, step_reference(S, xi, rows, T, u, per_n=False)):
+        return "divide the field by N: the couplings are W / N, and T is measured in those units"
+    if T == 0 and torch.equal(got, step_tie_kept(S, xi, rows, T, u)):
+        return ("a field of exactly 0 kept the neuron's old value: in the Glauber rule a tie has P(+1) = 1/2 at "
+                "T = 0 too, so u decides it like every other neuron (use your glauber_probability)")
+    if torch.equal(got, step_sequential(S, xi, rows, T, u)):
+        return ("you updated the rows one after the other, each from a state the earlier rows had already changed: "
+                "compute every field of the block from the old state first, then set them all at once")
+    if torch.equal(got, step_self_one(S, xi, rows, T, u)):
+        return ("you subtracted S[rows] once: the diagonal of xi xi^T is p, so the self-coupling is p * S[rows]")
+    if torch.equal(got, step_reference(S, xi, rows, T, u, self_coupling=True, per_n=False)):
+        return "the field is h = (xi[rows] @ (xi.T @ S) - p * S[rows]) / N: subtract the self-coupling and divide by N"
+    return ("the chosen neurons do not follow the rule: h from the old state for all rows at once, "
+            "P = glauber_probability(h, T), +1 where u < P (and is glauber_probability right?)")
 
 
 # --- Exercise: mean_field_overlap -------------------------------------------------------------------
@@ -304,10 +300,10 @@ def check_mean_field_overlap(fn: Callable[[float], float]) -> bool:
     r = _Report("mean_field_overlap")
     got = {}
     for T in (0.5, 0.8, 0.9, 0.97, 1.1, 1.5):
-        out = _run(r, fn, f"T = {T}", T)
-        if getattr(r, "unfinished", False):
+        out = _call(r, fn, T, label=f"T = {T}")
+        if r.unfinished:
             return r.done()
-        if out is not None and (value := _number(r, out, f"T = {T}")) is not None:
+        if out is not None and (value := _number(r, out, f"T = {T}", finite=True)) is not None:
             got[T] = value
     if len(got) < 6:
         return r.done()
@@ -361,10 +357,10 @@ def check_critical_temperature(fn: Callable[[Callable[[float], float], float, fl
     r = _Report("critical_temperature")
     for scale, lo, hi, residue, label in critical_cases():
         calls = []
-        out = _run(r, fn, f"{label}, T in [{lo:g}, {hi:g}]", critical_solver(scale, residue, calls), lo, hi)
-        if getattr(r, "unfinished", False):
+        out = _call(r, fn, critical_solver(scale, residue, calls), lo, hi, label=f"{label}, T in [{lo:g}, {hi:g}]")
+        if r.unfinished:
             return r.done()
-        if out is None or (got := _number(r, out, label)) is None:
+        if out is None or (got := _number(r, out, label, finite=True)) is None:
             continue
         outside = [T for T in calls if not lo <= T <= hi]
         if abs(got - scale) <= CRITICAL_TOL:

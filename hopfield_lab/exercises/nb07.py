@@ -12,7 +12,7 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _pm1, _run, _number, _as_matrix as _matrix
+from ._report import _Report, _pm1, _call, _number, _as_matrix
 
 __all__ = ["check_stable_fraction", "check_projection_weights", "check_storkey_step"]
 
@@ -84,7 +84,7 @@ def check_stable_fraction(fn: Callable) -> bool:
     results = []
     for label, w, x, tol in _stable_cases():
         w_in, x_in = w.clone(), x.clone()
-        out = _run(r, fn, label, w_in, x_in, tol) if tol != 1e-9 else _run(r, fn, label, w_in, x_in)
+        out = _call(r, fn, w_in, x_in, tol, label=label) if tol != 1e-9 else _call(r, fn, w_in, x_in, label=label)
         if out is None:
             return r.done()
         if not (torch.equal(w_in, w) and torch.equal(x_in, x)):
@@ -122,14 +122,14 @@ def check_projection_weights(fn: Callable) -> bool:
     for label, x in _projection_cases():
         n, p = x.shape
         x_in = x.clone()
-        out = _run(r, fn, label, x_in)
+        out = _call(r, fn, x_in, label=label)
         if out is None:
             return r.done()
         if not torch.equal(x_in, x):
             r.check(False, "", f"{label}: your function changed X in place (e.g. normalised it); work on a copy, "
                                "the caller still needs the patterns")
             return r.done()
-        w = _matrix(r, out, (n, n), label)
+        w = _as_matrix(r, out, (n, n), label)
         if w is None:
             if out is not None and tuple(torch.as_tensor(out).shape) == (p, p):
                 r.check(False, "", "a (p, p) result is X^T X or its inverse alone: sandwich it, X (X^T X)^-1 X^T")
@@ -211,7 +211,7 @@ _STORKEY_MISTAKES = {
 
 
 def _storkey_cases():
-    from ..learning import storkey
+    from ..learning_rules import storkey
 
     gen = torch.Generator().manual_seed(73)
     x = _pm1(gen, 12, 4)
@@ -225,10 +225,10 @@ def check_storkey_step(fn: Callable) -> bool:
     w_ij + (x_i x_j - x_i h_ji - h_ij x_j) / N for i != j, h_ij = sum_{k != i, j} w_ik x_k, w_ii = 0."""
     r = _Report("storkey_step")
     x0 = torch.tensor([1.0, -1, 1, 1, -1, -1], dtype=torch.float64)
-    first = _run(r, fn, "first pattern into W = 0", torch.zeros(6, 6, dtype=torch.float64), x0.clone())
+    first = _call(r, fn, torch.zeros(6, 6, dtype=torch.float64), x0.clone(), label="first pattern into W = 0")
     if first is None:
         return r.done()
-    first = _matrix(r, first, (6, 6), "first pattern into W = 0")
+    first = _as_matrix(r, first, (6, 6), "first pattern into W = 0")
     if first is None:
         return r.done()
     hebb = torch.outer(x0, x0) / 6
@@ -239,14 +239,14 @@ def check_storkey_step(fn: Callable) -> bool:
     for label, w, x in _storkey_cases():
         n = x.shape[0]
         w_in, x_in = w.clone(), x.clone()
-        out = _run(r, fn, label, w_in, x_in)
+        out = _call(r, fn, w_in, x_in, label=label)
         if out is None:
             return r.done()
         if not torch.equal(w_in, w):
             r.check(False, "", f"{label}: W was modified in place; return a new matrix (W.clone() first)")
         if not torch.equal(x_in, x):
             r.check(False, "", f"{label}: x was modified in place; leave the pattern as it is")
-        got = _matrix(r, out, (n, n), label)
+        got = _as_matrix(r, out, (n, n), label)
         if got is None:
             return r.done()
         results.append((label, got, _storkey_variants(w, x)))

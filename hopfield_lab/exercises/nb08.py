@@ -12,7 +12,7 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _pm1, _run, _number
+from ._report import _Report, _pm1, _call, _number
 
 __all__ = ["check_flip_energy_difference", "check_continuous_update", "check_retrieval_onset"]
 
@@ -71,7 +71,7 @@ def check_flip_energy_difference(fn: Callable) -> bool:
     results = []
     for label, xi, s, i, n in _flip_cases():
         s_in, xi_in = s.clone(), xi.clone()
-        out = _run(r, fn, label, xi_in, s_in, i, n)
+        out = _call(r, fn, xi_in, s_in, i, n, label=label)
         if out is None:
             return r.done()
         if not (torch.equal(s_in, s) and torch.equal(xi_in, xi)):
@@ -119,7 +119,7 @@ def check_continuous_update(fn: Callable) -> bool:
     r = _Report("continuous_update")
     for label, x, q, beta in _continuous_cases():
         x_in, q_in = x.clone(), q.clone()
-        out = _run(r, fn, label, x_in, q_in, beta)
+        out = _call(r, fn, x_in, q_in, beta, label=label)
         if out is None:
             return r.done()
         if not (torch.equal(x_in, x) and torch.equal(q_in, q)):
@@ -144,23 +144,26 @@ def check_continuous_update(fn: Callable) -> bool:
         if torch.allclose(got, want, atol=1e-9, rtol=1e-9):
             r.check(True, f"{label}: X softmax(beta X^T Q)", "")
             continue
-        if p > 1 and torch.allclose(got, _softmax_update(x, q, beta, dim=1), atol=1e-9):
-            msg = "the softmax runs over the queries; it must run over the patterns (dim 0 of X^T Q), one per query"
-        elif torch.allclose(got, _softmax_update(x, q, 1.0), atol=1e-9):
-            msg = "beta is missing: softmax(beta X^T Q)"
-        elif torch.allclose(got, _softmax_update(x, q, beta / math.sqrt(d)), atol=1e-9):
-            msg = "no 1/sqrt(d) here: the only scale inside the softmax is the beta given"
-        elif torch.allclose(got, beta * _softmax_update(x, q, 1.0), atol=1e-9):
-            msg = "beta belongs inside the softmax, multiplying X^T Q, not outside it"
-        elif _max_wrong_dim(x, q, beta) is not None and torch.allclose(got, _max_wrong_dim(x, q, beta), atol=1e-9):
-            msg = ("you subtracted the largest value over the queries (dim 1); for a stable softmax subtract each "
-                   "query's own largest value over the patterns (dim 0), or use torch.softmax(..., dim=0)")
-        elif torch.allclose(got, x @ (x.T @ q), atol=1e-9):
-            msg = "the softmax is missing: X softmax(beta X^T Q), not X X^T Q"
-        else:
-            msg = f"differs from X softmax(beta X^T Q) by up to {float((got - want).abs().max()):.3g}"
-        r.check(False, "", f"{label}: {msg}")
+        r.check(False, "", f"{label}: {_update_mistake(got, want, x, q, beta)}")
     return r.done()
+
+
+def _update_mistake(got: torch.Tensor, want: torch.Tensor, x: torch.Tensor, q: torch.Tensor, beta: float) -> str:
+    """What a wrong X softmax(beta X^T Q) most likely is (the softmax's dimension, beta, a 1/sqrt(d))."""
+    if q.shape[1] > 1 and torch.allclose(got, _softmax_update(x, q, beta, dim=1), atol=1e-9):
+        return "the softmax runs over the queries; it must run over the patterns (dim 0 of X^T Q), one per query"
+    if torch.allclose(got, _softmax_update(x, q, 1.0), atol=1e-9):
+        return "beta is missing: softmax(beta X^T Q)"
+    if torch.allclose(got, _softmax_update(x, q, beta / math.sqrt(x.shape[0])), atol=1e-9):
+        return "no 1/sqrt(d) here: the only scale inside the softmax is the beta given"
+    if torch.allclose(got, beta * _softmax_update(x, q, 1.0), atol=1e-9):
+        return "beta belongs inside the softmax, multiplying X^T Q, not outside it"
+    if _max_wrong_dim(x, q, beta) is not None and torch.allclose(got, _max_wrong_dim(x, q, beta), atol=1e-9):
+        return ("you subtracted the largest value over the queries (dim 1); for a stable softmax subtract each "
+                "query's own largest value over the patterns (dim 0), or use torch.softmax(..., dim=0)")
+    if torch.allclose(got, x @ (x.T @ q), atol=1e-9):
+        return "the softmax is missing: X softmax(beta X^T Q), not X X^T Q"
+    return f"differs from X softmax(beta X^T Q) by up to {float((got - want).abs().max()):.3g}"
 
 
 # --- Exercise: retrieval_onset -----------------------------------------------------------------
@@ -217,7 +220,7 @@ def check_retrieval_onset(fn: Callable) -> bool:
     r = _Report("retrieval_onset")
     for label, x, eps in _onset_cases():
         x_in = x.clone()
-        out = _run(r, fn, label, x_in, eps)
+        out = _call(r, fn, x_in, eps, label=label)
         if out is None:
             return r.done()
         if not torch.equal(x_in, x):

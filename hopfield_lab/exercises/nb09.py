@@ -12,7 +12,7 @@ from typing import Callable
 
 import torch
 
-from ._report import _Report, _as_matrix, _pm1, _run
+from ._report import _Report, _as_matrix, _pm1, _call
 
 __all__ = ["check_sample_hidden", "check_cd1_gradient", "check_free_energy"]
 
@@ -21,11 +21,16 @@ def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
     return tuple(a.shape) == tuple(b.shape) and bool(torch.allclose(a, b, atol=1e-9, rtol=1e-9))
 
 
-def _inputs_unchanged(r: _Report, label: str, given: tuple, kept: tuple) -> bool:
-    if all(torch.equal(g, k) for g, k in zip(given, kept)):
-        return True
-    r.check(False, "", f"{label}: an input was modified in place; leave S, W, the biases and u as they are")
-    return False
+def _call_on_copies(r: _Report, fn: Callable, label: str, case: tuple):
+    """``fn`` on copies of the case's tensors; None (reason recorded) if it failed or changed a copy."""
+    given = tuple(t.clone() for t in case)
+    out = _call(r, fn, *given, label=label)
+    if out is None:
+        return None
+    if not all(torch.equal(g, k) for g, k in zip(given, case)):
+        r.check(False, "", f"{label}: an input was modified in place; leave S, W, the biases and u as they are")
+        return None
+    return out
 
 
 # --- Exercise: sample_hidden -------------------------------------------------------------------
@@ -81,11 +86,8 @@ def check_sample_hidden(fn: Callable) -> bool:
     S (N, P) of +/-1, W (N, M), b (M,), u (M, P) uniform numbers; no input changes."""
     r = _Report("sample_hidden")
     for label, s, w, b, u in _sample_cases():
-        given = (s.clone(), w.clone(), b.clone(), u.clone())
-        out = _run(r, fn, label, *given)
+        out = _call_on_copies(r, fn, label, (s, w, b, u))
         if out is None:
-            return r.done()
-        if not _inputs_unchanged(r, label, given, (s, w, b, u)):
             return r.done()
         got = _as_matrix(r, out, tuple(u.shape), f"{label}: H (M, P)")
         if got is None:
@@ -146,11 +148,8 @@ def check_cd1_gradient(fn: Callable) -> bool:
     r = _Report("cd1_gradient")
     for label, *case in _cd1_cases():
         s, w, a, b, uh, uv = case
-        given = tuple(t.clone() for t in case)
-        out = _run(r, fn, label, *given)
+        out = _call_on_copies(r, fn, label, tuple(case))
         if out is None:
-            return r.done()
-        if not _inputs_unchanged(r, label, given, tuple(case)):
             return r.done()
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             r.check(False, "", f"{label}: return three things, (dW, da, db)")
@@ -228,11 +227,8 @@ def check_free_energy(fn: Callable) -> bool:
     column s of S, finite for large fields; no input changes."""
     r = _Report("free_energy")
     for label, s, w, a, b in _free_cases():
-        given = (s.clone(), w.clone(), a.clone(), b.clone())
-        out = _run(r, fn, label, *given)
+        out = _call_on_copies(r, fn, label, (s, w, a, b))
         if out is None:
-            return r.done()
-        if not _inputs_unchanged(r, label, given, (s, w, a, b)):
             return r.done()
         got = _as_matrix(r, out, (s.shape[1],), f"{label}: F, one number per state (column of S)")
         if got is None:

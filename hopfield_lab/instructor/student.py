@@ -13,7 +13,7 @@ hidden tests removed, outputs cleared - made by nbgrader itself with the course'
   autograded test cell) are tagged ``raises-exception``, so "Run all" goes on past them and
   the test suite (nbval) can execute the student version;
 - ``# NBVAL_CHECK_OUTPUT`` marks and execution timestamps are dropped, and the file is stored
-  as JupyterLab saves it (``course.normalize_notebook``), so opening it changes nothing.
+  as JupyterLab saves it (``notebook_files.normalize_notebook``), so opening it changes nothing.
 
     python -m hopfield_lab student                              # student/*.ipynb from notebooks/
     python -m hopfield_lab student --course ~/hopfield-course   # and an nbgrader course there
@@ -163,7 +163,7 @@ def write_student_versions(source_dir: str | Path = "notebooks", out_dir: str | 
     (:func:`make_course`; then ``nbgrader generate_assignment hopfield`` in it)."""
     import nbformat
 
-    from .. import course
+    from . import notebook_files
 
     notebooks = exercise_notebooks(source_dir)
     if course_dir is not None:
@@ -176,7 +176,7 @@ def write_student_versions(source_dir: str | Path = "notebooks", out_dir: str | 
         for path in released:
             target = out_dir / path.name
             nbformat.write(student_notebook(nbformat.read(path, as_version=4), path.name, repository), target)
-            course.normalize_notebook(target)
+            notebook_files.normalize_notebook(target)
             written.append(target)
     for stale in set(out_dir.glob("[0-9][0-9]_*.ipynb")) - set(written):  # its notebook has no exercise any more
         stale.unlink()

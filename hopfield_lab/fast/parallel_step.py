@@ -1,10 +1,10 @@
 """One step of the parallel rules (sync, even-odd): every neuron at once, exactly, with little work.
 
-S(t+1) = sign(N h(t)), N h = V m + c S (:mod:`hopfield_lab.fields`). What a step does beyond
+S(t+1) = sign(N h(t)), N h = V m + c S (:mod:`hopfield_lab.fast.arithmetic`). What a step does beyond
 that one product lives behind two named optimisations:
 
 *Optimisation (flips, not states).* When few bits flip (at most the sparse-update share of
-:mod:`hopfield_lab.fields`), after the decisions only the flipped (neuron, probe) pairs are
+:mod:`hopfield_lab.fast.arithmetic`), after the decisions only the flipped (neuron, probe) pairs are
 handled: one comparison and one ``nonzero`` over the (N, P) states find them. A
 zero field (a tie) shows up among them (sign 0 differs from +/-1) and is decided there, by
 the tie rule; the overlaps follow the flips (a sparse update while few bits moved), and
@@ -19,7 +19,7 @@ A row costs as much as one probe's field, but late in a run few neurons flip, an
 same ones again and again (ties decided by coins, probes on their way into a 2-cycle).
 The rows of recently flipped neurons are kept (:class:`ColumnCache`, at most p of them,
 least recently used dropped). Each flip then adds one kept row to its probe's fields (per
-probe a weighted sum of rows, :func:`hopfield_lab.fields.rows_by_probe`), N operations per
+probe a weighted sum of rows, :func:`hopfield_lab.fast.arithmetic.rows_by_probe`), N operations per
 flip, instead of the product's N p per probe (measured at N = 32000 with 139 probes and 790
 flips: 17 ms, where gathering the 790 columns and one dense product with them took 215 ms).
 Each step takes the cheaper way, counted in field columns (N p operations of a dense product
@@ -35,22 +35,19 @@ overlaps, N h(t+1) = N h(t) + V (m(t+1) - m(t)) + c (S(t+1) - S(t)), is one N x 
 like the full one, but its right factor is small: after the first steps an overlap moves
 by twice its probe's flips at most, an even number, so half of it fits in a byte and the
 product is made in int8
-(:meth:`hopfield_lab.fields.Network.add_field_change`, ~0.55x the float product's time on
+(:meth:`hopfield_lab.fast.arithmetic.Network.add_field_change`, ~0.55x the float product's time on
 an x86 CPU, measured). Each step takes the cheapest of the product, this update
-(``fields.INT8_FIELD_COST`` of a product per probe) and the kept rows; early in a run many
+(``arithmetic.INT8_FIELD_COST`` of a product per probe) and the kept rows; early in a run many
 different neurons flip and this update wins, late in a run the kept rows do.
 """
 from __future__ import annotations
 
 import torch
 
-from . import fields
-from .fields import Arena, Network, rows_by_probe
-from .rules import coins, decide, settle_ties
+from . import Speedups, arithmetic
+from .arithmetic import Arena, Network, rows_by_probe
+from ..update_rules import UpdateRule, break_ties, decide, settle_ties
 
-
-INCREMENTAL = True  # the switch hopfield_lab.bench.ideas turns off to measure what it buys
-INT8_FIELDS = True  # fields updated by int8 products of the overlaps' change (the same; tests force it too)
 # one multiply-add of the flips' row sums costs about this many of a dense product: measured 35 with the
 # sparse CSR product they first used; embedding_bag is 1.5x faster, so the count leans towards the product
 SPARSE_FLIP = 32
@@ -100,11 +97,11 @@ class ColumnCache:
 
     def add_flips(self, h: torch.Tensor, j: torch.Tensor, c: torch.Tensor, d: torch.Tensor, t: int) -> None:
         """h[:, c] += d G[j] for every flip (j, c, d): per probe, a weighted sum of kept rows
-        (:func:`hopfield_lab.fields.rows_by_probe`; a dense product with the gathered rows elsewhere)."""
+        (:func:`hopfield_lab.fast.arithmetic.rows_by_probe`; a dense product with the gathered rows elsewhere)."""
         neurons, which = torch.unique(j, return_inverse=True)
         rows = self.columns(neurons, t)[which]  # the slot of each flip's row
         if self.G.device.type in SPARSE_DEVICES:  # in blocks of probes: no (P, N) temporary
-            block = max(1, fields.SCRATCH // self.G.shape[1])
+            block = max(1, arithmetic.SCRATCH // self.G.shape[1])
             for first in range(0, h.shape[1], block):
                 cols = min(block, h.shape[1] - first)
                 inside = (c >= first) & (c < first + cols) if cols < h.shape[1] else slice(None)
@@ -122,12 +119,12 @@ class ParallelStep:
     """The step of sync / even-odd, holding what carries over between steps: the exact fields
     N h(t) when the last step could update them, and the cache of G's columns."""
 
-    def __init__(self, net: Network, rule: dict, arena: Arena, steps: int = 1):
-        self.net, self.rule, self.arena = net, rule, arena
+    def __init__(self, net: Network, rule: UpdateRule, arena: Arena, steps: int = 1, speedups: Speedups = Speedups()):
+        self.net, self.rule, self.arena, self.speedups = net, rule, arena, speedups
         self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
-        sync = rule["update"] == "sync"  # even-odd recomputes its memory units by definition
-        self.cache = ColumnCache(net, net.p) if INCREMENTAL and sync else None
-        self.by_change = INT8_FIELDS and sync  # fields updated by the overlaps' change where cheaper
+        incremental = not rule.layered  # even-odd recomputes its memory units by definition
+        self.cache = ColumnCache(net, net.p) if speedups.cached_gram_rows and incremental else None
+        self.by_change = speedups.int8_field_changes and incremental  # by the overlaps' change where cheaper
         self.steps = steps
         self.last_hit, self.last_P = None, 0  # the neurons flipped in the last step, and its probes
         self.rows = torch.arange(net.n, device=net.device)
@@ -139,25 +136,25 @@ class ParallelStep:
         if self.h is None:
             self.h = net.field(slice(None), m, S, out=self.arena.take(P, aligned=True))
         new = self.arena.take(P)
-        decision = (rule["temperature"], rule["tie"], rule["seed"])
-        if rule["temperature"] > 0:  # Glauber: +/-1 decisions, no ties
-            decide(self.h, S, self.rows, active, t, net.n, *decision, out=new)
+        if rule.temperature > 0:  # Glauber: +/-1 decisions, no ties
+            decide(self.h, S, self.rows, active, t, net.n, rule, out=new)
         else:
             torch.sign(self.h, out=new)  # ties (sign 0) are decided below
         moved = torch.ne(new, S)
-        if int(torch.count_nonzero(moved)) > fields.SPARSE_UPDATE_MAX * moved.numel():
+        if not self.speedups.sparse_overlaps or \
+                int(torch.count_nonzero(moved)) > arithmetic.SPARSE_UPDATE_MAX * moved.numel():
             # many flips (the first steps, high T): whole-array work; lists of the pairs would
             # cost more memory than the states themselves
-            if rule["temperature"] > 0:
+            if rule.temperature > 0:
                 tied = torch.zeros(P, dtype=torch.bool, device=net.device)
             else:  # the ties, over the whole array
-                new, tied = settle_ties(new, S, self.rows, active, t, rule["tie"], rule["seed"])
+                new, tied = settle_ties(new, S, self.rows, active, t, rule)
             self._forget_fields()
             return new, net.overlaps(new), torch.ne(new, S).any(0), tied, None
         j, c, tied = self._flips(new, S, moved, t, active)
         d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
         counts = torch.bincount(c, minlength=P)
-        m_new = net.overlaps(new) if rule["update"] == "even-odd" else net.update_overlaps(m, new, j, c, d)
+        m_new = net.overlaps(new) if rule.layered else net.update_overlaps(m, new, j, c, d)
         self._next_fields(m, m_new, j, c, d, counts, t)
         return new, m_new, counts > 0, tied, None
 
@@ -168,10 +165,8 @@ class ParallelStep:
         zero = new[j, c] == 0
         if bool(zero.any()):
             jz, cz = j[zero], c[zero]
-            if self.rule["tie"] == "keep":
-                new[jz, cz] = S[jz, cz]
-            else:
-                new[jz, cz] = coins(self.rule["seed"], t, jz, active[cz], new.dtype)
+            new[jz, cz] = break_ties(S[jz, cz], jz, active[cz], t, self.rule)
+            if self.rule.tie == "random":
                 tied[cz] = True
         flipped = new[j, c] != S[j, c]
         return j[flipped], c[flipped], tied
@@ -215,12 +210,12 @@ class ParallelStep:
         products, fields without aligned rows, a partial sum that could reach the exact-integer limit)."""
         net, P = self.net, self.h.shape[1]
         change = net.int8_field_change(dm)
-        if change is None or self.h.stride() != (fields._aligned(P), 1):
+        if change is None or self.h.stride() != (arithmetic._aligned(P), 1):
             return float("inf"), None
         big, size = change  # the largest sum of |dm|: what the change adds to a partial sum
         if not net.exact(m, extra=size + 2 * abs(net.c)):  # h(t), the change's partial sums, the self-term
             return float("inf"), None
-        return P * (fields.INT8_FIELD_COST + big.numel() / net.p), big
+        return P * (arithmetic.INT8_FIELD_COST + big.numel() / net.p), big
 
     def _forget_fields(self) -> None:
         """N h(t+1) will come from the product: give its buffer back."""

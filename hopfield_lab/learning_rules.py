@@ -28,9 +28,9 @@ from typing import Callable
 
 import torch
 
-from ._checks import _short, check_choice, check_range, generator_for
+from ._checks import _short, check_choice, check_pm1_values, check_range, generator_for
 
-__all__ = ["TIE", "hebb", "storkey", "storkey_step", "projection", "RULES", "fields", "stable_patterns",
+__all__ = ["TIE", "hebb", "storkey", "storkey_step", "projection", "RULES", "local_fields", "stable_patterns",
            "stable_fraction", "stability_curve", "Recall", "recall"]
 
 
@@ -94,8 +94,7 @@ def _patterns(patterns: torch.Tensor, name: str = "patterns") -> torch.Tensor:
     if x.dim() != 2 or x.shape[0] < 2 or x.shape[1] < 1:
         raise ValueError(f"{name} has shape {tuple(x.shape)}; expected (N, p) with N >= 2 neurons and p >= 1 patterns")
     x = x.to(torch.float64)
-    if not bool((x.abs() == 1).all()):
-        raise ValueError(f"{name} must hold only +1 and -1 (found values such as {x[x.abs() != 1][0].item()!r})")
+    check_pm1_values(name, x)
     return x
 
 
@@ -183,7 +182,7 @@ def projection(patterns: torch.Tensor, self_coupling: bool = False, rcond: float
 RULES: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"hebb": hebb, "storkey": storkey, "projection": projection}
 
 
-def fields(weights: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
+def local_fields(weights: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
     """The local fields h = W s, one column per state.
 
     ``states``: an (N,) vector or an (N, P) matrix of finite real numbers; ``weights``: (N, N), finite.

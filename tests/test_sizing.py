@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from hopfield_lab.memory import largest_n, run_bytes
+from hopfield_lab.sizing import largest_n, run_bytes
 
 PROBE = Path(__file__).with_name("peak_memory_probe.py")
 FAKE_FREE = 64 * 2**20
@@ -43,9 +43,9 @@ def test_records_count_in_the_estimate():
 
 
 def test_largest_n_fits_and_one_more_does_not(monkeypatch):
-    import hopfield_lab.memory as memory
+    import hopfield_lab.sizing as sizing
 
-    monkeypatch.setattr(memory, "memory_bytes", lambda device: 2**30)
+    monkeypatch.setattr(sizing, "memory_bytes", lambda device: 2**30)
     n = largest_n(0.12, "cpu", update="hybrid", steps=50)
     assert run_bytes(n, round(0.12 * n), update="hybrid", steps=50) <= 0.8 * 2**30
     assert run_bytes(n + 10, round(0.12 * (n + 10)), update="hybrid", steps=50) > 0.8 * 2**30
@@ -119,3 +119,13 @@ def test_the_estimate_is_within_1_3x_of_the_measured_peak_at_n_8000(update):
     assert run.returncode == 0, run.stderr[-2000:]
     got = json.loads(run.stdout.strip().splitlines()[-1])
     assert got["peak"] <= got["estimate"] <= 1.3 * got["peak"], got
+
+
+def test_the_cached_columns_of_g_count_where_they_are_kept():
+    # sync keeps up to min(p, P) rows of G = V V^T (fast.parallel_step.ColumnCache); even-odd, which
+    # recomputes its memory units, keeps none: the estimates differ by exactly those rows
+    for n, p, probes in ((8000, 960, None), (8000, 960, 100), (2000, 100, 300)):
+        kept = min(p, p if probes is None else probes)
+        assert run_bytes(n, p, probes, update="sync") - run_bytes(n, p, probes, update="even-odd") == 4 * n * kept
+        assert run_bytes(n, p, probes, update="sync", width=8) - run_bytes(n, p, probes, update="even-odd", width=8) \
+            == 8 * n * kept

@@ -1,4 +1,5 @@
-"""Dense associative memories [KH16] and the continuous modern Hopfield network [R20].
+"""Dense associative memories [KH16]: binary states, energies of the overlaps (the continuous
+modern Hopfield network [R20] is :mod:`hopfield_lab.modern_hopfield`).
 
 **Binary dense memory.** K patterns xi^mu of N bits +/-1 (the columns of an (N, K) matrix)
 and a state s of N bits have the energy
@@ -40,12 +41,6 @@ bound on the rounding (K (6 beta + 7) 2^-52: 2e-5 at K = 1000 and beta = 13), ~1
 beta. A value beyond the float range comes out as +/-inf, or as a zero with the right sign
 bit (``rescale=False`` returns dE e^(-beta m), which moves that range).
 
-**Continuous modern Hopfield network** [R20]. Patterns X (d, K) of real numbers, a state xi:
-
-    E(xi) = -lse(beta, X^T xi) + xi^T xi / 2 + ln(K) / beta + M^2 / 2,   lse(beta, z) = ln(sum_mu e^(beta z_mu)) / beta,
-
-M the largest pattern norm; the update xi <- X softmax(beta X^T xi) never raises E.
-
 Every random draw takes a ``seed``; problems too large for the device's free memory are
 refused with a ``ValueError`` that says what fits.
 
@@ -58,28 +53,19 @@ import decimal
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 import torch.nn.functional as nnf
 
-from ._checks import check_choice, check_range, generator_for
-from .device import memory_bytes, pick_device
+from ._checks import (check_choice, check_flag, check_pm1_values, check_range, generator_for, memory_limit_bytes,
+                      real_tensor)
+from .device import columns_that_fit, memory_bytes, pick_device
 
-__all__ = ["Polynomial", "Exponential", "capacity_kh16", "overlaps", "energy", "energy_reference",
-           "flip_energy_differences", "one_step_stable", "DenseRun", "async_sweeps", "exact_bound",
-           "lse", "continuous_energy", "continuous_update", "relative_error", "retrieval_onset",
-           "check_memory"]
+__all__ = ["Polynomial", "Exponential", "capacity_kh16", "overlaps", "dense_energy", "energy_reference",
+           "flip_energy_differences", "one_step_stable", "DenseRun", "async_sweeps", "exact_bound"]
 
 EXACT_FLOAT64 = 2 ** 53
 EXACT_INT64 = 2 ** 63 - 1
 _EPS = 2.0 ** -52
-_MAX_BISECTIONS = 200  # retrieval_onset: more halvings than any allowed rtol needs (never a hang)
-
-
-def _check_flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name}={value!r} is not allowed; {name} must be True or False")
-    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -92,7 +78,7 @@ class Polynomial:
     def __post_init__(self):
         check_range("n", self.n, 2, 30, integer=True)  # any integer type (numpy's too), not bool
         object.__setattr__(self, "n", int(self.n))
-        object.__setattr__(self, "rectified", _check_flag("rectified", self.rectified))
+        object.__setattr__(self, "rectified", check_flag("rectified", self.rectified))
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return (x.clamp(min=0) if self.rectified else x) ** self.n
@@ -130,30 +116,9 @@ def capacity_kh16(n_neurons: int, n: int) -> float:
 
 # --- input checks --------------------------------------------------------------------------------
 
-def _tensor(x, name: str) -> torch.Tensor:
-    """``x`` as a real strided tensor on a usable device (not copied when it is one already)."""
-    if not isinstance(x, torch.Tensor):
-        try:
-            x = torch.as_tensor(x)
-        except (TypeError, ValueError, RuntimeError, OverflowError) as err:
-            raise ValueError(f"{name} could not be read as a tensor ({err}); allowed: a torch tensor, numpy array "
-                             "or nested list of real numbers") from None
-    if x.layout != torch.strided:
-        raise ValueError(f"{name} has layout {x.layout}; allowed: a dense (strided) tensor - use {name}.to_dense()")
-    if x.device.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(f"{name} is on device {x.device}; allowed: a tensor on cpu, cuda or mps")
-    if x.is_complex():
-        raise ValueError(f"{name} has dtype {x.dtype}; allowed: real numbers (complex values are not)")
-    if x.dtype == torch.bool:
-        raise ValueError(f"{name} has dtype torch.bool; allowed: real numbers (map 0/1 to -1/+1 with 2 * x - 1)")
-    if not (x.is_floating_point() or x.dtype in (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)):
-        raise ValueError(f"{name} has dtype {x.dtype}; allowed: a real floating-point or integer dtype")
-    return x.detach()
-
-
 def _binary(x, name: str) -> torch.Tensor:
     """``x`` as a 2-D tensor (a vector is one column), its values not yet checked nor converted."""
-    x = _tensor(x, name)
+    x = real_tensor(x, name)
     if x.dim() == 1:
         x = x[:, None]
     if x.dim() != 2 or x.numel() == 0:
@@ -163,9 +128,7 @@ def _binary(x, name: str) -> torch.Tensor:
 
 def _pm1(x: torch.Tensor, name: str) -> torch.Tensor:
     """The checked +/-1 values of ``x`` in float64 (call after the memory checks: this copies)."""
-    bad = (x != 1) & (x != -1)
-    if bool(bad.any()):
-        raise ValueError(f"{name} must hold only +1 and -1 (found {x[bad][0].item()!r})")
+    check_pm1_values(name, x)
     return x.to(torch.float64)
 
 
@@ -180,35 +143,6 @@ def _pair(patterns, states) -> tuple[torch.Tensor, torch.Tensor]:
 def _converted(xi: torch.Tensor, s: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     xi = _pm1(xi, "patterns")
     return xi, _pm1(s, "states").to(xi.device)
-
-
-def _limit(memory_limit, name: str = "memory_limit") -> int | None:
-    if memory_limit is None:
-        return None
-    check_range(name, memory_limit, 1, None)
-    return int(memory_limit)
-
-
-def check_memory(bytes_per_column: int, columns: int, fixed_bytes: int, device, what: str,
-                 limit: int | None = None) -> int:
-    """How many of ``columns`` (probes, states) to process at once so the work fits in memory.
-
-    The work needs ``fixed_bytes`` plus ``bytes_per_column`` per column; ``limit`` (bytes)
-    defaults to half the free memory of ``device``. Raises ``ValueError`` saying what fits
-    when even one column does not.
-    """
-    check_range("bytes_per_column", bytes_per_column, 1, None, integer=True)
-    check_range("columns", columns, 0, None, integer=True)
-    check_range("fixed_bytes", fixed_bytes, 0, None, integer=True)
-    if not isinstance(what, str):
-        raise ValueError(f"what={what!r} is not allowed; what must be a string (it names the work in messages)")
-    device = pick_device(device)  # a ValueError naming what is available, for a device that is not
-    limit = memory_bytes(device) // 2 if limit is None else _limit(limit, "limit")
-    room = limit - fixed_bytes
-    if room < bytes_per_column:
-        raise ValueError(f"{what} needs {(fixed_bytes + bytes_per_column) / 2**20:.1f} MiB on {device.type}, "
-                         f"more than the {limit / 2**20:.1f} MiB allowed here; reduce it to fit")
-    return max(1, min(columns, room // bytes_per_column))
 
 
 def _fits_patterns(n_neurons: int, k: int, bytes_per_pattern: int, device, limit: int | None) -> None:
@@ -269,18 +203,18 @@ def overlaps(patterns: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
     """x = Xi^T S: the overlap of every pattern (rows) with every state (columns), exact integers in float64."""
     xi, s = _pair(patterns, states)
     n, k = xi.shape
-    chunk = check_memory(8 * (n + k), s.shape[1], 8 * n * k, xi.device, f"overlaps of K={k} patterns of N={n}")
+    chunk = columns_that_fit(8 * (n + k), s.shape[1], 8 * n * k, xi.device, f"overlaps of K={k} patterns of N={n}")
     _all_columns(chunk, s.shape[1], "overlaps", None)
     xi, s = _converted(xi, s)
     return xi.T @ s
 
 
-def energy(patterns: torch.Tensor, states: torch.Tensor, function) -> torch.Tensor:
+def dense_energy(patterns: torch.Tensor, states: torch.Tensor, function) -> torch.Tensor:
     """E(s) = -sum_mu F(xi^mu . s) for each column s of ``states`` (float64)."""
     _check_function(function)
     xi, s = _pair(patterns, states)
     n, k = xi.shape
-    chunk = check_memory(8 * (n + 3 * k), s.shape[1], 8 * n * k, xi.device, f"energies of K={k} patterns of N={n}")
+    chunk = columns_that_fit(8 * (n + 3 * k), s.shape[1], 8 * n * k, xi.device, f"energies of K={k} patterns of N={n}")
     xi, s = _converted(xi, s)
     return torch.cat([-function(xi.T @ s[:, i:i + chunk]).sum(0) for i in range(0, s.shape[1], chunk)])
 
@@ -501,14 +435,14 @@ def flip_energy_differences(patterns: torch.Tensor, states: torch.Tensor, functi
     Columns are processed in chunks that fit in ``memory_limit`` bytes (default: half the free memory).
     """
     _check_function(function)
-    memory_limit = _limit(memory_limit)
-    rescale = _check_flag("rescale", rescale)
+    memory_limit = memory_limit_bytes(memory_limit)
+    rescale = check_flag("rescale", rescale)
     xi, s = _pair(patterns, states)
     n, k = xi.shape
     dtype = _dtype_for(n, k, function, arithmetic, xi.device)
     _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
     per_column = 8 * (3 * k + 16 * n) if isinstance(function, Exponential) else 8 * (4 * k + 2 * n)
-    chunk = check_memory(per_column, s.shape[1], 8 * n * k, xi.device,
+    chunk = columns_that_fit(per_column, s.shape[1], 8 * n * k, xi.device,
                          f"dE for K={k} patterns of N={n} neurons", memory_limit)
     xi, s = _converted(xi, s)
     out = []
@@ -535,12 +469,12 @@ def one_step_stable(patterns: torch.Tensor, probes: torch.Tensor, function, arit
     """
     if not isinstance(function, Exponential):
         return (flip_energy_differences(patterns, probes, function, arithmetic, memory_limit) >= 0).all(0)
-    memory_limit = _limit(memory_limit)
+    memory_limit = memory_limit_bytes(memory_limit)
     xi, s = _pair(patterns, probes)
     n, k = xi.shape
     _dtype_for(n, k, function, arithmetic, xi.device)
     _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
-    chunk = check_memory(8 * (3 * k + 16 * n), s.shape[1], 8 * n * k, xi.device,
+    chunk = columns_that_fit(8 * (3 * k + 16 * n), s.shape[1], 8 * n * k, xi.device,
                          f"dE for K={k} patterns of N={n} neurons", memory_limit)
     xi, s = _converted(xi, s)
     out = []
@@ -574,14 +508,14 @@ def async_sweeps(patterns: torch.Tensor, probes: torch.Tensor, function, sweeps:
     _check_function(function)
     check_range("sweeps", sweeps, 1, None, integer=True)
     sweeps = int(sweeps)
-    until_stable = _check_flag("until_stable", until_stable)
-    memory_limit = _limit(memory_limit)
+    until_stable = check_flag("until_stable", until_stable)
+    memory_limit = memory_limit_bytes(memory_limit)
     xi, s = _pair(patterns, probes)
     n, k = xi.shape
     dtype = _dtype_for(n, k, function, "auto", xi.device)
     _fits_patterns(n, k, 8 * n, xi.device, memory_limit)
     what = f"async updates of K={k} patterns of N={n} neurons"
-    chunk = check_memory(8 * (n + 6 * k), s.shape[1], 8 * n * k, xi.device, what, memory_limit)
+    chunk = columns_that_fit(8 * (n + 6 * k), s.shape[1], 8 * n * k, xi.device, what, memory_limit)
     _all_columns(chunk, s.shape[1], what, memory_limit)
     gen = generator_for(seed, "cpu", stream="order")
     xi, s = _converted(xi, s)
@@ -591,182 +525,62 @@ def async_sweeps(patterns: torch.Tensor, probes: torch.Tensor, function, sweeps:
         x = (xi.T @ s).round().to(torch.int64)
     else:
         xi_w, x = xi, xi.T @ s
+    if isinstance(function, Exponential):
+        sign_of_flip, refresh = _exact_exponential_rule(xi_w, s, x, function.beta)
+    else:
+        sign_of_flip, refresh = _cached_polynomial_rule(xi_w, s, x, function)
+    return _async_loop(xi_w, s, x, function, sign_of_flip, refresh, sweeps, gen, until_stable)
+
+
+def _exact_exponential_rule(xi_w: torch.Tensor, s: torch.Tensor, x: torch.Tensor, beta: float):
+    """Exponential F: (sign of dE of neuron i in every probe, refresh(probes whose overlaps changed))."""
+    # what it buys: the exact sign at any beta (module docstring), from the largest overlap and the
+    # weights e^(beta (x - m)) of each probe, recomputed only for the probes a flip changed
+    state = _ExpState(x, beta)
+
+    def sign_of_flip(i: int) -> torch.Tensor:
+        return state.flips(xi_w[i:i + 1], s[i:i + 1], values=False)[0][0]
+
+    return sign_of_flip, state.refresh
+
+
+def _cached_polynomial_rule(xi_w: torch.Tensor, s: torch.Tensor, x: torch.Tensor, function: Polynomial):
+    """Polynomial F: (2 dE of neuron i in every probe, refresh(probes whose overlaps changed)), from
+    2A(x) (K, P) and sum_mu 2B(x_mu) (P) kept between neurons."""
+    # what it buys: ~5-10x in a sweep; a flip touches few probes, so only their columns are
+    # recomputed, instead of three powers of the whole K x P matrix per neuron
+    a2, b2 = _coefficients(x, function)
+    b2_sum = b2.sum(0)
+
+    def twice_delta(i: int) -> torch.Tensor:  # 2 dE = -(s_i sum_mu xi_i^mu 2A(x_mu) + sum_mu 2B(x_mu))
+        return -(s[i].to(a2.dtype) * (xi_w[i] @ a2) + b2_sum)
+
+    def refresh(cols: torch.Tensor) -> None:
+        new_a2, new_b2 = _coefficients(x.index_select(1, cols), function)
+        a2.index_copy_(1, cols, new_a2)
+        b2_sum[cols] = new_b2.sum(0)
+
+    return twice_delta, refresh
+
+
+def _async_loop(xi_w: torch.Tensor, s: torch.Tensor, x: torch.Tensor, function, sign_of_flip, refresh,
+                sweeps: int, gen: torch.Generator, until_stable: bool) -> DenseRun:
+    """The sweeps for any F: neurons in a random order per sweep, a bit flips where
+    ``sign_of_flip(i)`` < 0, the overlaps ``x`` follow each flip and ``refresh`` hears which probes moved."""
+    # what it buys: the order, the flips, the overlaps and the energies written once for both rules
     flips = torch.zeros(s.shape[1], dtype=torch.int64, device=s.device)
     energies = [-function(x.double()).sum(0)]
-    # Exponential F: the exact signs of the module docstring, from the largest overlap and the
-    # weights e^(beta (x - m)) of each probe, recomputed for the probes whose overlaps just changed.
-    exp_state = _ExpState(x, function.beta) if isinstance(function, Exponential) else None
-    # Polynomial F, optimised: keep 2A(x) (K x P) and sum_mu 2B(x_mu) (P) and recompute them only
-    # for the probes whose overlaps just changed (a flip touches few probes), instead of three
-    # powers of the whole K x P matrix per neuron (what it buys: ~5-10x in a sweep).
-    if exp_state is None:
-        a2, b2 = _coefficients(x, function)
-        b2_sum = b2.sum(0)
     for sweep in range(1, sweeps + 1):
         before = int(flips.sum())
-        for i in torch.randperm(n, generator=gen).tolist():
-            if exp_state is not None:
-                d = exp_state.flips(xi_w[i:i + 1], s[i:i + 1], values=False)[0][0]
-            else:  # 2 dE = -(s_i sum_mu xi_i^mu 2A(x_mu) + sum_mu 2B(x_mu)); only its sign matters here
-                d = -(s[i].to(a2.dtype) * (xi_w[i] @ a2) + b2_sum)
-            flip = (d < 0).nonzero()[:, 0]
+        for i in torch.randperm(s.shape[0], generator=gen).tolist():
+            flip = (sign_of_flip(i) < 0).nonzero()[:, 0]
             if flip.numel():
                 s[i, flip] = -s[i, flip]
                 step = (2 * s[i, flip]).to(x.dtype)[None, :] * xi_w[i, :, None]  # x_mu changes by 2 s_i' xi_i^mu
                 x.index_add_(1, flip, step)
-                if exp_state is not None:
-                    exp_state.refresh(flip)
-                else:
-                    new_a2, new_b2 = _coefficients(x.index_select(1, flip), function)
-                    a2.index_copy_(1, flip, new_a2)
-                    b2_sum[flip] = new_b2.sum(0)
+                refresh(flip)
                 flips[flip] += 1
         energies.append(-function(x.double()).sum(0))
         if until_stable and int(flips.sum()) == before:
             break
     return DenseRun(s, flips, torch.stack(energies), sweep)
-
-
-# --- the continuous modern Hopfield network ---------------------------------------------------------
-
-def _finite(x: torch.Tensor, name: str) -> None:
-    if x.is_floating_point() and not bool(torch.isfinite(x).all()):
-        bad = x[~torch.isfinite(x)][0].item()
-        raise ValueError(f"{name} holds {bad!r}; allowed: finite real numbers")
-
-
-def _scaled_logits(beta: float, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """beta z, or where that overflows beta (z - max z) and the max (softmax and lse are shift-invariant)."""
-    t = beta * z
-    if bool(torch.isfinite(t).all()):
-        return t, None
-    z = z.to(torch.float64)  # beta itself may lie beyond the range of a narrower dtype
-    top = z.max(0, keepdim=True).values
-    return beta * (z - top), top[0]
-
-
-def _lse(beta: float, z: torch.Tensor) -> torch.Tensor:
-    t, top = _scaled_logits(beta, z)
-    out = torch.logsumexp(t, dim=0) / beta
-    return out if top is None else top + out
-
-
-def lse(beta: float, z: torch.Tensor) -> torch.Tensor:
-    """lse(beta, z) = ln(sum_mu exp(beta z_mu)) / beta along dim 0 (stable for any beta > 0)."""
-    check_range("beta", beta, 0.0, None, low_open=True)
-    z = _tensor(z, "z")
-    if z.dim() == 0 or z.shape[0] == 0:
-        raise ValueError(f"z has shape {tuple(z.shape)}; expected at least one entry along dim 0")
-    _finite(z, "z")
-    return _lse(beta, z)
-
-
-def _real_pair(patterns, queries) -> tuple[torch.Tensor, torch.Tensor, bool]:
-    """Shape-checked real patterns (d, K) and queries (d, P) (a vector: one query), not yet converted."""
-    x, q = _tensor(patterns, "patterns"), _tensor(queries, "queries")
-    vector = q.dim() == 1
-    if vector:
-        q = q[:, None]
-    if x.dim() != 2 or q.dim() != 2 or x.shape[0] != q.shape[0]:
-        raise ValueError(f"patterns {tuple(x.shape)} and queries {tuple(q.shape)} do not fit; expected (d, K) and (d, P)")
-    if x.numel() == 0 or q.numel() == 0:
-        raise ValueError(f"patterns {tuple(x.shape)} and queries {tuple(q.shape)}: allowed d >= 1, K >= 1 patterns "
-                         "and P >= 1 queries")
-    _finite(x, "patterns")
-    _finite(q, "queries")
-    return x, q, vector
-
-
-def _dots(x: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    z = x.T @ q
-    if not bool(torch.isfinite(z).all()):
-        raise ValueError("patterns and queries are too large: their dot products X^T xi overflow float64 "
-                         "(allowed: values whose products stay below 1.8e308)")
-    return z
-
-
-def continuous_energy(patterns: torch.Tensor, queries: torch.Tensor, beta: float) -> torch.Tensor:
-    """[R20]: E(xi) = -lse(beta, X^T xi) + xi^T xi / 2 + ln(K) / beta + M^2 / 2 for each column xi."""
-    check_range("beta", beta, 0.0, None, low_open=True)
-    x, q, _ = _real_pair(patterns, queries)
-    d, k = x.shape
-    chunk = check_memory(8 * (3 * k + d), q.shape[1], 8 * d * k, x.device, f"energies with K={k} patterns of d={d}")
-    x, q = x.to(torch.float64), q.to(x.device, torch.float64)
-    big_m = x.norm(dim=0).max()
-    out = []
-    for i in range(0, q.shape[1], chunk):
-        qc = q[:, i:i + chunk]
-        z = _dots(x, qc)
-        if beta >= 1e-3:
-            out.append(-_lse(beta, z) + 0.5 * (qc * qc).sum(0) + math.log(k) / beta + 0.5 * big_m ** 2)
-        else:  # ln(K) / beta would swamp lse - ln(K) / beta = max z + ln(mean e^(beta (z - max z))) / beta
-            top = z.max(0).values
-            attraction = -(top + torch.log1p(torch.expm1(beta * (z - top)).mean(0)) / beta)
-            out.append(attraction + 0.5 * (qc * qc).sum(0) + 0.5 * big_m ** 2)
-    return torch.cat(out)
-
-
-def continuous_update(patterns: torch.Tensor, queries: torch.Tensor, beta: float,
-                      memory_limit: int | None = None) -> torch.Tensor:
-    """One update of the continuous modern Hopfield network: xi <- X softmax(beta X^T xi), per column
-    (stable for any beta > 0: where beta X^T xi overflows, its largest entry is subtracted first)."""
-    check_range("beta", beta, 0.0, None, low_open=True)
-    memory_limit = _limit(memory_limit)
-    x, q, vector = _real_pair(patterns, queries)
-    d, k = x.shape
-    chunk = check_memory(8 * 2 * k, q.shape[1], 8 * d * k, x.device, f"one update with K={k} patterns of d={d}",
-                         memory_limit)
-    x, q = x.to(torch.float64), q.to(x.device, torch.float64)
-    out = torch.cat([x @ torch.softmax(_scaled_logits(beta, _dots(x, q[:, i:i + chunk]))[0], dim=0)
-                     for i in range(0, q.shape[1], chunk)], 1)
-    return out[:, 0] if vector else out
-
-
-def relative_error(estimate: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """||estimate - target|| / ||target||, per column."""
-    estimate, target = _tensor(estimate, "estimate"), _tensor(target, "target")
-    if estimate.shape != target.shape or estimate.dim() not in (1, 2) or target.numel() == 0:
-        raise ValueError(f"estimate {tuple(estimate.shape)} and target {tuple(target.shape)}: allowed two "
-                         "non-empty vectors or (d, P) matrices of the same shape")
-    _finite(target, "target")  # a NaN or inf estimate gives a NaN or inf error, as it should
-    estimate, target = estimate.to(torch.float64), target.to(estimate.device, torch.float64)
-    norm = target.norm(dim=0)
-    if not bool((norm > 0).all()):
-        raise ValueError("target has a column of zeros: its relative error is undefined; allowed: nonzero targets")
-    return (estimate - target).norm(dim=0) / norm
-
-
-def retrieval_onset(patterns: torch.Tensor, eps: float = 0.05, low: float = 1e-4, high: float = 1e4,
-                    rtol: float = 1e-3) -> float:
-    """The smallest beta at which one update from *every* stored pattern lands within relative
-    error ``eps`` of it: bisection on log beta between ``low`` and ``high`` (to relative
-    precision ``rtol``, 1e-12 <= rtol <= 1). The worst pattern's error falls as beta grows (its own
-    softmax weight grows when it is the pattern most similar to itself, xi_i . xi_i > xi_i . xi_j, as for
-    distinct patterns of equal norm); ``ValueError`` if it is still above eps at ``high``.
-    """
-    check_range("eps", eps, 0.0, 1.0, low_open=True)
-    check_range("low", low, 0.0, None, low_open=True)
-    check_range("high", high, low, None, low_open=True)
-    check_range("rtol", rtol, 1e-12, 1.0)
-    x, _, _ = _real_pair(patterns, patterns)
-    x = x.to(torch.float64)
-    if not bool((x.norm(dim=0) > 0).all()):
-        raise ValueError("patterns has a column of zeros, whose relative error is undefined; allowed: nonzero patterns")
-
-    def worst(beta):
-        return float(relative_error(continuous_update(x, x, beta), x).max())
-
-    if worst(high) > eps:
-        raise ValueError(f"high={high!r}: even at beta = high some pattern is not retrieved within eps={eps}; "
-                         "is some pattern more similar to another (a larger dot product) than to itself?")
-    if worst(low) <= eps:
-        return low
-    for _ in range(_MAX_BISECTIONS):
-        if not high / low > 1 + rtol:
-            break
-        product = low * high
-        mid = math.sqrt(product) if 0 < product < math.inf else math.sqrt(low) * math.sqrt(high)
-        if not low < mid < high:  # adjacent floats: nothing left to halve
-            break
-        low, high = (low, mid) if worst(mid) <= eps else (mid, high)
-    return high

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import torch
 
-from .rng import noise
-from .rules import _uniform_dtype, decide
+from ..rng import noise
+from ..update_rules import UpdateRule, decide, uniform_dtype
 
 # Neurons per chunk. Measured with the rounds of one product (Glauber, T = 0.3, alpha = 0.05, ms per
 # sweep, best of 3): P = 100 probes 256: 26.3, 384: 19.7, 512: 20.9; P = 200: 256: 69.4, 384: 68.5,
@@ -42,7 +42,7 @@ FEW_PROBES = 128
 
 
 def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor, step: int, probes: torch.Tensor,
-          temperature: float, tie: str, seed: int):
+          rule: UpdateRule):
     """One sequential sweep over ``order`` (every neuron once), in place on S (N, P) and m (p, P).
 
     Returns per probe whether it changed and whether a random tie was broken."""
@@ -50,43 +50,33 @@ def sweep(net, S: torch.Tensor, m: torch.Tensor, order: list[int] | torch.Tensor
     changed = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
     tied = torch.zeros_like(changed)
     # the sweep's Glauber draws in one call (probe-major, in the order of the sweep), not one per chunk
-    draws = noise(seed, step, order, probes, dtype=_uniform_dtype(S.device)).T if temperature > 0 else None
+    draws = noise(rule.seed, step, order, probes, dtype=uniform_dtype(S.device)).T if rule.temperature > 0 else None
     chunk = CHUNK_FEW_PROBES if S.shape[1] <= FEW_PROBES else CHUNK
     for start in range(0, order.numel(), chunk):
         rows = order[start:start + chunk]
         u = None if draws is None else draws[:, start:start + chunk].contiguous()
-        _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied, u)
+        _chunk(net, S, m, rows, step, probes, rule, changed, tied, u)
     return changed, tied
 
 
-def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied, u):
+def _chunk(net, S, m, rows, step, probes, rule, changed, tied, u):
     # Inside a chunk the arrays are probe-major, (P, B): the live probes are then whole rows.
     B, dtype = rows.numel(), net.V.dtype
-    Vr = net.V[rows]
-    s = S[rows].T.contiguous()      # the chunk's states, updated as decisions are made
+    Vr, s, h = _chunk_fields(net, S, m, rows)
     before = s.clone()
-    h = m.T @ Vr.T                  # (P, B): the fields from the current states; a neuron's own state
-    if net.c:                       # does not change before it decides, so its self-term is added once
-        h.add_(s, alpha=net.c)
     position = torch.arange(B, device=S.device)[None, :]
     live = torch.arange(S.shape[1], device=S.device)  # probes whose chunk is not decided to the end yet
     start = torch.zeros_like(live)  # their first undecided position
-    Gu = None                       # the part of the Gram block above its diagonal (j < k), when needed
+    Gu = _Triangle(Vr)              # the part of the Gram block above its diagonal (j < k), when needed
 
     def decisions(h, sL, a):        # of the positions from a on
-        return decide(h.T, sL.T, rows[a:], probes[live], step, net.n, temperature, tie, seed,
+        return decide(h.T, sL.T, rows[a:], probes[live], step, net.n, rule,
                       u=None if u is None else u[live, a:].T)[0].T
-
-    def move(h, changes, a):        # h[:, a:] += the fields' moves by state changes (0, +/-2) at positions a on
-        nonlocal Gu
-        if Gu is None:
-            Gu = torch.triu(Vr @ Vr.T, diagonal=1)
-        h[:, a:].addmm_(changes, Gu[a:, a:])
 
     sL = s
     guess = decisions(h, s, 0) != s  # the changes if nothing moved before them
     if bool(guess.any()):  # h: the fields if exactly the guessed changes happen, in order
-        move(h, guess.to(dtype).mul_(s).mul_(-2), 0)
+        Gu.move(h, guess.to(dtype).mul_(s).mul_(-2), 0)
     while True:
         a = int(start.min())        # every live probe has decided the positions before a
         pending = position[:, a:] >= start[:, None]
@@ -95,7 +85,7 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied,
         g = guess[:, a:] & pending
         stop = _decided_until(pending, actual, g) + a
         decided = pending & (position[:, a:] < stop[:, None])
-        if temperature == 0 and tie == "random":  # a coin decided some neuron of the decided range?
+        if rule.temperature == 0 and rule.tie == "random":  # a coin decided some neuron of the decided range?
             tied[live] |= ((h[:, a:] == 0) & decided).any(1)
         flips = decided & actual
         going = (stop < B).nonzero().squeeze(1)
@@ -113,7 +103,35 @@ def _chunk(net, S, m, rows, step, probes, temperature, tie, seed, changed, tied,
         guess = torch.zeros(going.numel(), B, dtype=torch.bool, device=S.device)
         guess[:, a:] = nxt[going]
         if bool(diff.any()):
-            move(h, diff, a)
+            Gu.move(h, diff, a)
+    _write_back(S, m, rows, Vr, s, before, changed)
+
+
+def _chunk_fields(net, S, m, rows):
+    """The chunk's rows of V, its states (P, B) and their fields from the current states; a neuron's
+    own state does not change before it decides, so its self-term is added once."""
+    Vr = net.V[rows]
+    s = S[rows].T.contiguous()
+    h = m.T @ Vr.T
+    if net.c:
+        h.add_(s, alpha=net.c)
+    return Vr, s, h
+
+
+class _Triangle:
+    """The chunk's Gram block above its diagonal, made at its first use."""
+
+    def __init__(self, Vr):
+        self.Vr, self.G = Vr, None
+
+    def move(self, h, changes, a):  # h[:, a:] += the fields' moves by state changes (0, +/-2) at positions a on
+        if self.G is None:
+            self.G = torch.triu(self.Vr @ self.Vr.T, diagonal=1)
+        h[:, a:].addmm_(changes, self.G[a:, a:])
+
+
+def _write_back(S, m, rows, Vr, s, before, changed):
+    """The chunk's new states into S, the overlaps m following them; which probes changed."""
     delta = s - before
     moved = (delta != 0).any(1)
     if bool(moved.any()):

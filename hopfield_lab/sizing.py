@@ -1,24 +1,31 @@
 """How much memory a run needs, and the largest run that fits: checked before allocating.
 
 The estimates count the arrays a run holds at once at its peak, per update rule (see
-:func:`run_bytes`; measured peaks are checked against them in tests/test_memory.py). The
+:func:`run_bytes`; measured peaks are checked against them in tests/test_sizing.py). The
 free memory is :func:`hopfield_lab.device.memory_bytes`: in a container (Binder, Colab,
 Docker) the cgroup's limit, not the host's memory.
 """
 from __future__ import annotations
 
 from .device import memory_bytes
-from .fields import INT8_FIELD_MIN_WORK, INT8_MIN_WORK
-from .rules import NOISE_CHUNK
+from .patterns import n_patterns
+from .fast.arithmetic import INT8_FIELD_MIN_WORK, INT8_MIN_WORK
+from .update_rules import LAYERED, NOISE_CHUNK, ONE_AT_A_TIME, PARALLEL
 
 # what a process's first int8 products cost once, whatever their size: oneDNN's kernels and buffers and
-# the check of fields.int8_products / int8_field_changes (measured: 29 MiB peak resident memory)
+# the check of fast.int8's products_exact / field_changes_exact (measured: 29 MiB peak resident memory)
 INT8_ONCE = 32 * 2**20
 
 # arrays of (neuron, probe) entries a rule holds at its peak, in units of the arithmetic's width (4 for
-# float32): sync / even-odd the four pooled buffers of fields.Arena, the other rules their states, fields
-# and the next states (calibrated on measured peaks, see tests/test_memory.py)
-_STATE_WIDTHS = {"sync": 4, "even-odd": 4, "hybrid": 5, "blocks": 5, "async": 3}
+# float32), by what the rule is (hopfield_lab.update_rules): the parallel rules the four pooled buffers of
+# fast.arithmetic.Arena, one-at-a-time rules their states, fields and next states in chunks, the rules
+# of row sets one more (calibrated on measured peaks, see tests/test_sizing.py)
+PARALLEL_STATES, ONE_AT_A_TIME_STATES, ROW_SET_STATES = 4, 3, 5
+
+
+def _state_arrays(update: str) -> int:
+    return PARALLEL_STATES if update in PARALLEL else ONE_AT_A_TIME_STATES if update in ONE_AT_A_TIME \
+        else ROW_SET_STATES
 # a fixed cost of temperature > 0: the Glauber draws of one chunk (uniforms, thresholds, signs: 12-20 bytes
 # per entry of a chunk measured at N = 2000-8000)
 _NOISE_BYTES = 24
@@ -37,7 +44,7 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     the cached columns of G (sync), the int8 copies, the overlaps, the Glauber draws of one chunk
     and the records kept on the CPU ((steps + 1) x P float64 overlaps, twice while they are
     assembled, and as many energies when asked for). Measured at alpha = 0.12 (peak resident
-    memory with glibc returning freed arrays, tests/test_memory.py): 1.14-1.27x the peak for the
+    memory with glibc returning freed arrays, tests/test_sizing.py): 1.14-1.27x the peak for the
     T = 0 rules at N = 8000, 1.22x at 16,000, 1.17x at 32,000 (3.50 GiB measured; 17 GiB asked at
     65,536); more at N of a few thousand, where fixed costs (the int8 kernels' 32 MiB) weigh."""
     P = p if n_probes is None else n_probes
@@ -45,10 +52,10 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     flips = int(max(0.0, min(1.0, (1.0 - m0) / 2.0)) * n)  # an int: sizes stay exact integers however large
     draw = 4 * n * p + n * p + 4 * n * P + 4 * n * P + 12 * P * flips  # bits, patterns; probes, keys, flips
     run = held + (width * n * p if width != 4 or not inputs else 0)  # V in the run's arithmetic
-    run += width * _STATE_WIDTHS.get(update, 5) * n * P + 2 * n * P  # state buffers; masks, final int8
+    run += width * _state_arrays(update) * n * P + 2 * n * P  # state buffers; masks, final int8
     run += 3 * width * p * P                      # overlaps m, the next m, their change
-    if update in ("sync", "even-odd"):
-        run += width * n * min(p, P)              # the cached columns of G (hopfield_lab.parallel)
+    if update in PARALLEL and update not in LAYERED:
+        run += width * n * min(p, P)              # the cached columns of G (hopfield_lab.fast.parallel_step)
     if width == 4:
         run += 3 * n * p + n * P                  # int8 products: V^T, V packed, V as bytes; the states as bytes
         if n * p * P >= min(INT8_FIELD_MIN_WORK, INT8_MIN_WORK):
@@ -68,7 +75,7 @@ def largest_n(alpha: float, device, fraction: float = 0.8, **kwargs) -> int:
     budget = fraction * memory_bytes(device)
 
     def fits(n: int) -> bool:
-        return run_bytes(n, max(1, int(alpha * n + 0.5)), **kwargs) <= budget
+        return run_bytes(n, max(1, n_patterns(alpha, n)), **kwargs) <= budget
 
     if not fits(2):
         return 0

@@ -1,6 +1,6 @@
 """Parameter sweeps with a progress line, a small on-disk cache, and optional fan-out.
 
-``sweep(fn, grid)`` calls ``fn(**point, seed=seed)`` for every point of ``grid`` (a list of
+``run_grid(fn, grid)`` calls ``fn(**point, seed=seed)`` for every point of ``grid`` (a list of
 dicts, for example from :func:`grid`) and returns the results in grid order; a point with its
 own ``seed`` (``grid(n=[100], seed=[0, 1, 2])``) runs with that seed instead. Each result is
 stored on disk, so re-running a figure cell is instant, changing one parameter recomputes
@@ -26,7 +26,10 @@ A result is stored in ``<cache>/<fn's name>/<key>.pkl.z`` (``cache=None``: not s
   ``cache=None``;
 - the *code that computes the result, as loaded in this process*:
 
-  - every module of ``hopfield_lab`` by the bytes of its file, unless the module is loaded
+  - every module of ``hopfield_lab`` that computes results by the bytes of its file (not the
+    modules that draw, teach or grade: ``exercises/``, ``instructor/``, ``plots.py`` and
+    ``explorer.py``, so editing a self-check's message keeps notebook 03's stored map), unless
+    the module is loaded
     and its file changed after this process started (less than a second before counts as
     after): then by its code in memory (each function's bytecode, constants, names,
     defaults and closure, each class's methods, the module's values that cannot change).
@@ -36,7 +39,7 @@ A result is stored in ``<cache>/<fn's name>/<key>.pkl.z`` (``cache=None``: not s
     always keyed by their code in memory. Functions and classes of yours patched into a
     package module are keyed by their code too;
   - for a function defined outside the package (a notebook cell, your own module, even
-    one named ``hopfield_lab_something``): its bytecode, constants, defaults and closure,
+    one named ``hopfield_lab_something``) or in one of the modules left out above: its bytecode, constants, defaults and closure,
     and what it names, followed: your other functions and classes by their code, your
     global values that cannot change (numbers, strings, tuples), the named attributes of
     your modules, library functions by name and library version. Mutable globals (lists,
@@ -62,7 +65,7 @@ pool on one machine, or a cluster, for example Dask::
 
     from dask.distributed import Client
     client = Client("scheduler-address:8786")          # or Client(LocalCluster(...))
-    results = sweep(simulate, grid, executor=client.get_executor())
+    results = run_grid(simulate, grid, executor=client.get_executor())
 
 or Ray (a ``concurrent.futures``-style wrapper). The function must then be importable by
 the workers (a module-level function such as :func:`hopfield_lab.simulate`), and its
@@ -171,6 +174,24 @@ def _origin(module_name) -> str:
     return "library" if _is_library_file(file) else "user"
 
 
+# The package's modules that draw, teach or grade: they compute no result a sweep stores, so
+# their files are not part of the key (a function of theirs swept itself is keyed by its code).
+_NOT_ENGINE = ("exercises", "instructor", "plots", "explorer")
+
+
+def _engine(module_name: str) -> bool:
+    """Whether a module of the package (``hopfield_lab`` or ``hopfield_lab.*``) computes results."""
+    parts = module_name.split(".")
+    return len(parts) < 2 or parts[1] not in _NOT_ENGINE
+
+
+def _by_code(module_name) -> bool:
+    """Whether a function or class of ``module_name`` is keyed by its own code: yours, or one of
+    the package's modules whose files are not keyed."""
+    origin = _origin(module_name)
+    return origin == "user" or origin == "package" and not _engine(module_name)
+
+
 def _qualified(obj) -> str:
     return f"{getattr(obj, '__module__', None)}.{getattr(obj, '__qualname__', getattr(obj, '__name__', '?'))}"
 
@@ -201,6 +222,30 @@ def _tag(base: str, value) -> str:
     return base if type(value).__module__ == "builtins" else f"{base}:{_qualified(type(value))}"
 
 
+def _builtin_token(v) -> list | None:
+    """None, a number, a string, bytes, a fraction, decimal, path or range by its exact text (a bool
+    is not an int here); None for anything else."""
+    if v is None or v is Ellipsis:
+        return [repr(v)]
+    if isinstance(v, bool):
+        return [_tag("bool", v), str(bool(v))]
+    if isinstance(v, int):
+        return [_tag("int", v), hex(v)]  # hex: no limit on digits
+    if isinstance(v, float):
+        return [_tag("float", v), float.__repr__(v)]  # repr round-trips: the exact value
+    if isinstance(v, complex):
+        return [_tag("complex", v), complex.__repr__(v)]
+    if isinstance(v, str):
+        return [_tag("str", v), str.__str__(v)]
+    if isinstance(v, (bytes, bytearray)):
+        return [_tag("bytes", v), bytes(v).hex()]
+    if isinstance(v, (Fraction, Decimal, PurePath)):
+        return [_qualified(type(v)), str(v)]
+    if isinstance(v, range):
+        return ["range", hex(v.start), hex(v.stop), hex(v.step)]
+    return None
+
+
 class _Tokens:
     """Turns parameters and code into tokens: nested lists of strings and integers, the same in
     every process for equal inputs (no ids, no addresses, sets sorted), different for different ones."""
@@ -216,31 +261,16 @@ class _Tokens:
     def value(self, v, where: str) -> list:
         np = sys.modules.get("numpy")
         torch = sys.modules.get("torch")
-        if v is None or v is Ellipsis:
-            return [repr(v)]
         if isinstance(v, enum.Enum):
             return ["enum", self.reference(type(v)), v.name]
-        if np is not None and isinstance(v, np.generic):
+        if np is not None and isinstance(v, np.generic):  # before int and float: np.float64 is a float
             if v.dtype.hasobject:
                 raise ValueError(f"{where}={_short(v)} is a numpy record holding Python objects and cannot be part "
                                  f"of a cache key; {_ALLOWED}; or run uncached with cache=None")
             return ["numpy.scalar", _dtype_text(v.dtype), _digest(v.tobytes())]
-        if isinstance(v, bool):
-            return [_tag("bool", v), str(bool(v))]
-        if isinstance(v, int):
-            return [_tag("int", v), hex(v)]  # hex: no limit on digits
-        if isinstance(v, float):
-            return [_tag("float", v), float.__repr__(v)]  # repr round-trips: the exact value
-        if isinstance(v, complex):
-            return [_tag("complex", v), complex.__repr__(v)]
-        if isinstance(v, str):
-            return [_tag("str", v), str.__str__(v)]
-        if isinstance(v, (bytes, bytearray)):
-            return [_tag("bytes", v), bytes(v).hex()]
-        if isinstance(v, (Fraction, Decimal, PurePath)):
-            return [_qualified(type(v)), str(v)]
-        if isinstance(v, range):
-            return ["range", hex(v.start), hex(v.stop), hex(v.step)]
+        token = _builtin_token(v)
+        if token is not None:
+            return token
         if torch is not None and isinstance(v, torch.Tensor):
             return self.tensor(v, where, torch)
         if torch is not None and isinstance(v, (torch.dtype, torch.device)):
@@ -249,6 +279,17 @@ class _Tokens:
             return self.array(v, where, np)
         if np is not None and isinstance(v, np.dtype):
             return ["numpy.dtype", _dtype_text(v)]
+        token = self.collection(v, where)
+        if token is not None:
+            return token
+        if isinstance(v, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial, type)):
+            return ["callable", self.callable(v, where)]
+        raise ValueError(f"{where}={_short(v)} (a {_qualified(type(v))}) cannot be part of a cache key: its text "
+                         f"may not say all of it; {_ALLOWED}. Pass the numbers that define it instead, "
+                         f"or run uncached with cache=None")
+
+    def collection(self, v, where: str) -> list | None:
+        """A dict, list, tuple, set or dataclass instance by its items (None for anything else)."""
         if isinstance(v, Mapping):
             items = [[self.value(k, f"{where} key {_short(k)}"), self.value(x, f"{where}[{_short(k)}]")]
                      for k, x in v.items()]
@@ -260,11 +301,7 @@ class _Tokens:
         if dataclasses.is_dataclass(v) and not isinstance(v, type):
             return ["dataclass", self.reference(type(v)),
                     [[f.name, self.value(getattr(v, f.name), f"{where}.{f.name}")] for f in dataclasses.fields(v)]]
-        if isinstance(v, (types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial, type)):
-            return ["callable", self.callable(v, where)]
-        raise ValueError(f"{where}={_short(v)} (a {_qualified(type(v))}) cannot be part of a cache key: its text "
-                         f"may not say all of it; {_ALLOWED}. Pass the numbers that define it instead, "
-                         f"or run uncached with cache=None")
+        return None
 
     def tensor(self, v, where, torch) -> list:
         try:
@@ -358,10 +395,11 @@ class _Tokens:
         """A function or class: a package one by name (its module's code is keyed as a whole)
         unless it belongs to the module walked now; a library one by name and version; your
         own by its code."""
-        origin = _origin(getattr(obj, "__module__", None))
+        module = getattr(obj, "__module__", None)
+        origin = "user" if _by_code(module) else _origin(module)
         if origin == "library":
             return _library_ref(obj)
-        if origin == "package" and obj.__module__ != self.home:
+        if origin == "package" and module != self.home:
             return ["package", _qualified(obj)]
         if id(obj) in self.seen or self.budget <= 0:
             return ["seen" if id(obj) in self.seen else "not followed", _qualified(obj)]
@@ -417,7 +455,7 @@ class _Tokens:
         """Functions and classes of yours put into a loaded package module (monkeypatching)."""
         found = []
         for name, value in sorted(dict(vars(module)).items(), key=lambda item: str(item[0])):
-            if isinstance(value, (types.FunctionType, type)) and _origin(getattr(value, "__module__", None)) == "user":
+            if isinstance(value, (types.FunctionType, type)) and _by_code(getattr(value, "__module__", None)):
                 found.append([str(name), self.reference(value)])
         return found
 
@@ -461,13 +499,15 @@ def _file_digest(path: Path, stat: os.stat_result) -> str:
 
 
 def _package_token(tokens: _Tokens) -> list:
-    """Every module of the package: its file, or its code in memory if it was loaded and its file
-    changed since this process started (see the module docstring)."""
+    """Every module of the package that computes results: its file, or its code in memory if it was
+    loaded and its file changed since this process started (see the module docstring)."""
     parts, listed = [], set()
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(PACKAGE)
         name = ".".join((_PACKAGE_NAME,) + rel.with_suffix("").parts).removesuffix(".__init__")
         listed.add(name)
+        if not _engine(name):
+            continue
         module = sys.modules.get(name)
         try:
             stat = path.stat()
@@ -481,7 +521,7 @@ def _package_token(tokens: _Tokens) -> list:
         part = [rel.as_posix(), "file", digest]
         patched = tokens.patched(module) if loaded else []
         parts.append(part + [patched] if patched else part)
-    for name in sorted(n for n in list(sys.modules) if _origin(n) == "package" and n not in listed):
+    for name in sorted(n for n in list(sys.modules) if _origin(n) == "package" and _engine(n) and n not in listed):
         module = sys.modules.get(name)
         if isinstance(module, types.ModuleType):  # loaded, but no file of it here now
             parts.append([name, tokens.module(module)])
@@ -500,8 +540,8 @@ def _check_fn(fn) -> None:
 
 def code_fingerprint(fn: Callable) -> str:
     """A hash of the code that computes ``fn``'s results, as loaded in this process: every module
-    of ``hopfield_lab``, and ``fn``'s own code if it lives outside the package (see the module
-    docstring for exactly what is included)."""
+    of ``hopfield_lab`` that computes results, and ``fn``'s own code if it lives outside them (see
+    the module docstring for exactly what is included)."""
     _check_fn(fn)
     tokens = _Tokens()
     return _hash([_package_token(tokens), tokens.callable(fn, "fn")])[:16]
@@ -660,7 +700,7 @@ def _cache_folder(cache, fn) -> Path | None:
     return root / (name or "fn")
 
 
-def sweep(fn: Callable[..., Any], grid: Iterable[dict], *, seed: int = 0, cache: str | Path | None = DEFAULT_CACHE,
+def run_grid(fn: Callable[..., Any], grid: Iterable[dict], *, seed: int = 0, cache: str | Path | None = DEFAULT_CACHE,
           executor: Executor | None = None, progress: bool = True, desc: str | None = None,
           compact: bool = True) -> list:
     """Results of ``fn(**point, seed=seed)`` for every point in ``grid``, in order; cached on disk.
@@ -678,49 +718,58 @@ def sweep(fn: Callable[..., Any], grid: Iterable[dict], *, seed: int = 0, cache:
     _check_fn(fn)
     points = _points(grid)
     folder = _cache_folder(cache, fn)
-    store_in = None if folder is None else _Cache(folder)
-    code = None if folder is None else code_fingerprint(fn)
-    keys = [None if folder is None else _key(fn, point, seed, None, code, compact, f"grid[{i}]")
-            for i, point in enumerate(points)]
-    results: list = [None] * len(points)
+    sweep = _Sweep(fn, points, seed, compact, folder)
     todo = []
-    for i, key in enumerate(keys):
-        value = _MISS if key is None else store_in.load(folder / f"{key}.pkl.z")
+    for i, key in enumerate(sweep.keys):
+        value = _MISS if key is None else sweep.cache.load(folder / f"{key}.pkl.z")
         if value is _MISS:
             todo.append(i)
         else:
-            results[i] = value
-
+            sweep.results[i] = value
     line = _Progress(len(points), len(points) - len(todo), desc or getattr(fn, "__name__", type(fn).__name__),
                      enabled=progress)
     parent = None if folder is None else os.getpid()
-    warned_workers = False
-
-    def store(i, value, ran):
-        nonlocal warned_workers
-        results[i] = value
-        if store_in is not None and store_in.writable:
-            # the code as it stands after the run (a module may have been loaded by it), or the worker's
-            now = code_fingerprint(fn) if ran is None else ran
-            if ran is not None and ran != code and not warned_workers:
-                warned_workers = True
-                warnings.warn("the workers ran other code than this process has loaded (a package file changed "
-                              "since one of them started?); their results are stored under their own code",
-                              CacheWarning, stacklevel=3)
-            if now:
-                key = keys[i] if now == code else _key(fn, points[i], seed, None, now, compact, f"grid[{i}]")
-                store_in.save(folder / f"{key}.pkl.z", value, f"grid[{i}]")
-        line.advance()
-
     if executor is None:
         for i in todo:
-            store(i, *_run(fn, points[i], seed, compact, parent))
+            sweep.store(i, *_run(fn, points[i], seed, compact, parent))
+            line.advance()
     else:
         futures = {executor.submit(_run, fn, points[i], seed, compact, parent): i for i in todo}
         for future in as_completed(futures):
-            store(futures[future], *future.result())
+            sweep.store(futures[future], *future.result())
+            line.advance()
     line.close()
-    return results
+    return sweep.results
+
+
+class _Sweep:
+    """The results of one run_grid, their keys, and where each fresh one is stored."""
+
+    def __init__(self, fn: Callable, points: list[dict], seed, compact: bool, folder: Path | None):
+        self.fn, self.points, self.seed, self.compact, self.folder = fn, points, seed, compact, folder
+        self.cache = None if folder is None else _Cache(folder)
+        self.code = None if folder is None else code_fingerprint(fn)
+        self.keys = [None if folder is None else _key(fn, point, seed, None, self.code, compact, f"grid[{i}]")
+                     for i, point in enumerate(points)]
+        self.results: list = [None] * len(points)
+        self.warned_workers = False
+
+    def store(self, i: int, value, ran: str | None) -> None:
+        """Keep result ``i``; cache it under the code that computed it (``ran``: a worker's fingerprint)."""
+        self.results[i] = value
+        if self.cache is None or not self.cache.writable:
+            return
+        # the code as it stands after the run (a module may have been loaded by it), or the worker's
+        now = code_fingerprint(self.fn) if ran is None else ran
+        if ran is not None and ran != self.code and not self.warned_workers:
+            self.warned_workers = True
+            warnings.warn("the workers ran other code than this process has loaded (a package file changed "
+                          "since one of them started?); their results are stored under their own code",
+                          CacheWarning, stacklevel=3)
+        if now:
+            key = self.keys[i] if now == self.code else _key(self.fn, self.points[i], self.seed, None, now,
+                                                             self.compact, f"grid[{i}]")
+            self.cache.save(self.folder / f"{key}.pkl.z", value, f"grid[{i}]")
 
 
 def cache_size(cache: str | Path = DEFAULT_CACHE) -> int:

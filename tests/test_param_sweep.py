@@ -6,7 +6,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import pytest
 import torch
 
-from hopfield_lab import sweep as sw
+from hopfield_lab import param_sweep as sw
 from hopfield_lab.dynamics import simulate
 
 CALLS = []
@@ -30,22 +30,22 @@ def test_grid_is_the_cartesian_product():
 def test_cache_hits_and_misses(tmp_path, monkeypatch):
     CALLS.clear()
     points = sw.grid(n=[10, 20], alpha=[0.1, 0.2])
-    first = sw.sweep(counted, points, cache=tmp_path, progress=False)
+    first = sw.run_grid(counted, points, cache=tmp_path, progress=False)
     assert len(CALLS) == 4
-    again = sw.sweep(counted, points, cache=tmp_path, progress=False)
+    again = sw.run_grid(counted, points, cache=tmp_path, progress=False)
     assert again == first and len(CALLS) == 4  # all hits
     changed = sw.grid(n=[10, 30], alpha=[0.1, 0.2])
-    sw.sweep(counted, changed, cache=tmp_path, progress=False)
+    sw.run_grid(counted, changed, cache=tmp_path, progress=False)
     assert len(CALLS) == 6  # only the two new points ran
-    sw.sweep(counted, points, seed=1, cache=tmp_path, progress=False)
+    sw.run_grid(counted, points, seed=1, cache=tmp_path, progress=False)
     assert len(CALLS) == 10  # a new seed misses everywhere
     import hopfield_lab
 
     monkeypatch.setattr(hopfield_lab, "__version__", "999.0")
-    sw.sweep(counted, points, cache=tmp_path, progress=False)
+    sw.run_grid(counted, points, cache=tmp_path, progress=False)
     assert len(CALLS) == 14  # a new package version misses everywhere
     monkeypatch.setattr(torch, "__version__", "0.0.1+other")  # another torch computes other floats
-    sw.sweep(counted, points, cache=tmp_path, progress=False)
+    sw.run_grid(counted, points, cache=tmp_path, progress=False)
     assert len(CALLS) == 18  # a new torch version misses everywhere
 
 
@@ -56,14 +56,37 @@ def test_a_change_in_the_package_code_gives_new_keys(tmp_path, monkeypatch):
     CALLS.clear()
     points = sw.grid(n=[10], alpha=[0.1, 0.2])
     before = [sw.cache_key(counted, p, 0) for p in points]
-    sw.sweep(counted, points, cache=tmp_path / "cache", progress=False)
-    sw.sweep(counted, points, cache=tmp_path / "cache", progress=False)
+    sw.run_grid(counted, points, cache=tmp_path / "cache", progress=False)
+    sw.run_grid(counted, points, cache=tmp_path / "cache", progress=False)
     assert len(CALLS) == 2
-    rules = package / "rules.py"
+    rules = package / "update_rules.py"
     rules.write_text(rules.read_text() + "\n# a changed engine\n")
     assert all(sw.cache_key(counted, p, 0) != key for p, key in zip(points, before))
-    sw.sweep(counted, points, cache=tmp_path / "cache", progress=False)
+    sw.run_grid(counted, points, cache=tmp_path / "cache", progress=False)
     assert len(CALLS) == 4  # the old results are not served
+
+
+def test_the_key_follows_the_engine_not_the_modules_that_draw_teach_or_grade(tmp_path, monkeypatch):
+    package = tmp_path / "hopfield_lab"
+    shutil.copytree(sw.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sw, "PACKAGE", package)  # hash this copy of the package's code
+    point = {"n": 10, "alpha": 0.1}
+    key = sw.cache_key(counted, point, 0)
+    for name in ("exercises/nb05.py", "exercises/_report.py", "instructor/feedback.py", "plots.py", "explorer.py"):
+        path = package / name
+        path.write_text(path.read_text().replace("not yet right", "not quite right") + "\n# an edited message\n")
+        assert sw.cache_key(counted, point, 0) == key, name  # notebook 03's map stays valid
+    engine = package / "dynamics.py"
+    engine.write_text(engine.read_text() + "\n# a changed engine\n")
+    assert sw.cache_key(counted, point, 0) != key
+
+
+def test_a_swept_function_of_a_module_left_out_of_the_key_is_keyed_by_its_code():
+    from hopfield_lab.exercises import nb05
+
+    token = sw._Tokens().callable(nb05.capacity_reference, "fn")
+    assert token[0] == "function" and token[1] == "hopfield_lab.exercises.nb05.capacity_reference"
+    assert sw._Tokens().callable(simulate, "fn") == ["package", "hopfield_lab.dynamics.simulate"]  # its file is keyed
 
 
 def test_a_change_in_a_notebook_function_gives_new_keys(tmp_path):
@@ -74,21 +97,21 @@ def test_a_change_in_a_notebook_function_gives_new_keys(tmp_path):
 
     first, second = define("n + 1"), define("n + 2")
     assert sw.cache_key(first, {"n": 1}, 0) != sw.cache_key(second, {"n": 1}, 0)
-    assert sw.sweep(first, [{"n": 1}], cache=tmp_path, progress=False) == [2]
-    assert sw.sweep(second, [{"n": 1}], cache=tmp_path, progress=False) == [3]  # not the cached 2
+    assert sw.run_grid(first, [{"n": 1}], cache=tmp_path, progress=False) == [2]
+    assert sw.run_grid(second, [{"n": 1}], cache=tmp_path, progress=False) == [3]  # not the cached 2
 
 
 def test_no_cache_always_recomputes(tmp_path):
     CALLS.clear()
-    sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=False)
-    sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=False)
+    sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=False)
+    sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=False)
     assert len(CALLS) == 2
 
 
 def test_the_cache_keeps_what_figures_need_and_stays_small(tmp_path):
     points = [dict(n=400, alpha=a, m0=0.8, steps=50) for a in (0.1, 0.2)]
-    fresh = sw.sweep(simulate, points, seed=1, cache=tmp_path, progress=False)
-    cached = sw.sweep(simulate, points, seed=1, cache=tmp_path, progress=False)
+    fresh = sw.run_grid(simulate, points, seed=1, cache=tmp_path, progress=False)
+    cached = sw.run_grid(simulate, points, seed=1, cache=tmp_path, progress=False)
     full = [simulate(**p, seed=1) for p in points]
     for a, b, c in zip(fresh, cached, full):
         assert same_run(a, c) and same_run(b, c)  # every record the figures use
@@ -96,7 +119,7 @@ def test_the_cache_keeps_what_figures_need_and_stays_small(tmp_path):
         assert a.mean_final_overlap == c.mean_final_overlap and a.fraction_two_cycle == c.fraction_two_cycle
     full_bytes = sum(r.final_state.numel() + r.overlaps.numel() * 8 for r in full)
     assert sw.cache_size(tmp_path) < full_bytes / 10, (sw.cache_size(tmp_path), full_bytes)
-    whole = sw.sweep(simulate, points, seed=1, cache=tmp_path, progress=False, compact=False)
+    whole = sw.run_grid(simulate, points, seed=1, cache=tmp_path, progress=False, compact=False)
     assert torch.equal(whole[0].final_state, full[0].final_state)
 
 
@@ -104,16 +127,16 @@ def test_executors_give_identical_results(tmp_path):
     points = sw.grid(n=[200, 300], alpha=[0.1, 0.15])
     kw = dict(m0=0.8, steps=20)
     points = [{**p, **kw} for p in points]
-    serial = sw.sweep(simulate, points, seed=3, cache=None, progress=False, compact=False)
+    serial = sw.run_grid(simulate, points, seed=3, cache=None, progress=False, compact=False)
     with ThreadPoolExecutor(2) as pool:
-        threaded = sw.sweep(simulate, points, seed=3, cache=None, executor=pool, progress=False)
+        threaded = sw.run_grid(simulate, points, seed=3, cache=None, executor=pool, progress=False)
     # spawn, not fork: a forked child of a process whose torch thread pool is running can deadlock
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        processed = sw.sweep(simulate, points, seed=3, cache=tmp_path, executor=pool, progress=False, compact=False)
+        processed = sw.run_grid(simulate, points, seed=3, cache=tmp_path, executor=pool, progress=False, compact=False)
     for a, b, c in zip(serial, threaded, processed):
         assert same_run(a, b) and same_run(a, c)
         assert torch.equal(a.final_state, c.final_state)
-    cached = sw.sweep(simulate, points, seed=3, cache=tmp_path, progress=False, compact=False)
+    cached = sw.run_grid(simulate, points, seed=3, cache=tmp_path, progress=False, compact=False)
     assert all(same_run(a, d) for a, d in zip(serial, cached))
 
 
@@ -122,16 +145,16 @@ def test_a_sweep_on_a_dask_cluster_gives_the_serial_results(tmp_path):
     from dask.distributed import Client, LocalCluster
 
     points = [dict(n=n, alpha=a, m0=0.8, steps=20) for n in (200, 300) for a in (0.1, 0.15)]
-    serial = sw.sweep(simulate, points, seed=5, cache=None, progress=False)
+    serial = sw.run_grid(simulate, points, seed=5, cache=None, progress=False)
     start = time.perf_counter()
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         assert len(client.scheduler_info()["workers"]) == 2
-        distributed = sw.sweep(simulate, points, seed=5, cache=tmp_path, executor=client.get_executor(), progress=False)
+        distributed = sw.run_grid(simulate, points, seed=5, cache=tmp_path, executor=client.get_executor(), progress=False)
         workers = set(client.run(lambda: __import__("os").getpid()).values())
     assert len(workers) == 2  # two worker processes, not threads of this one
     assert all(same_run(a, b) for a, b in zip(serial, distributed))
-    cached = sw.sweep(simulate, points, seed=5, cache=tmp_path, progress=False)  # the cluster's results were cached
+    cached = sw.run_grid(simulate, points, seed=5, cache=tmp_path, progress=False)  # the cluster's results were cached
     assert all(same_run(a, b) for a, b in zip(serial, cached))
     assert time.perf_counter() - start < 60
 
@@ -142,7 +165,7 @@ def test_the_progress_line_ends_as_a_record_of_what_ran():
     for _ in range(8):
         line.advance()
     assert "about" not in line.text(final=True) and line.text(final=True).startswith("Figs. 3-4: 12 runs (4 from the cache) in ")
-    sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=True)  # a bar on stderr outside a notebook
+    sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=None, progress=True)  # a bar on stderr outside a notebook
 
 
 # --- the cache key: the code loaded in this process (findings 2a, 2b), parameters by exact value (2c) ---
@@ -174,14 +197,14 @@ root, mode = pathlib.Path(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, str(root))
 import hopfield_lab
 assert pathlib.Path(hopfield_lab.__file__).resolve().parent == (root / "hopfield_lab").resolve(), hopfield_lab.__file__
-from hopfield_lab import sweep as sw, probe
+from hopfield_lab import param_sweep as sw, probe
 before = sw.code_fingerprint(probe.value)
-import hopfield_lab.theory, hopfield_lab.learning  # more of the package loaded: the key must not move
+import hopfield_lab.theory, hopfield_lab.learning_rules  # more of the package loaded: the key must not move
 loaded_more = sw.code_fingerprint(probe.value)
 if mode == "edit":  # the engine's file is edited while this process runs the old code
     path = root / "hopfield_lab" / "probe.py"
     path.write_text(path.read_text().replace("n + 5", "n + 60"))
-result = sw.sweep(probe.value, [{"n": 0}], cache=root / "cache", progress=False)
+result = sw.run_grid(probe.value, [{"n": 0}], cache=root / "cache", progress=False)
 print(json.dumps({"before": before, "loaded_more": loaded_more, "after": sw.code_fingerprint(probe.value),
                   "result": result}))
 """
@@ -232,13 +255,13 @@ def test_a_module_named_like_the_package_is_keyed_by_its_code(tmp_path, monkeypa
     importlib.invalidate_caches()
     try:
         module = importlib.import_module("hopfield_lab_helpers")
-        assert sw.sweep(module.measure, [{"n": 1}], cache=tmp_path / "cache", progress=False) == [2]
+        assert sw.run_grid(module.measure, [{"n": 1}], cache=tmp_path / "cache", progress=False) == [2]
         key = sw.code_fingerprint(module.measure)
         helpers.write_text("def measure(n, seed=0):\n    return n + 20\n")
         assert sw.code_fingerprint(module.measure) == key  # not reloaded: the loaded code still computes n + 1
         module = importlib.reload(module)
         assert sw.code_fingerprint(module.measure) != key
-        assert sw.sweep(module.measure, [{"n": 1}], cache=tmp_path / "cache", progress=False) == [21]
+        assert sw.run_grid(module.measure, [{"n": 1}], cache=tmp_path / "cache", progress=False) == [21]
     finally:
         sys.modules.pop("hopfield_lab_helpers", None)
 
@@ -250,11 +273,11 @@ def test_a_notebook_function_is_keyed_by_the_functions_and_constants_it_uses(tmp
         exec(compile(source, "<cell>", "exec"), cell)
 
     run_cell("OFFSET = 1\ndef helper(n):\n    return n + OFFSET\ndef measure(n, seed=0):\n    return helper(n)\n")
-    assert sw.sweep(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [2]
+    assert sw.run_grid(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [2]
     run_cell("def helper(n):\n    return 10 * n + OFFSET\n")  # only the helper changed
-    assert sw.sweep(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [11]
+    assert sw.run_grid(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [11]
     run_cell("OFFSET = 5\n")  # only a constant changed
-    assert sw.sweep(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [15]
+    assert sw.run_grid(cell["measure"], [{"n": 1}], cache=tmp_path, progress=False) == [15]
 
 
 def echo(x, seed=0):
@@ -273,8 +296,8 @@ def test_arrays_and_tensors_whose_text_is_equal_get_different_keys(tmp_path):
     t, u = torch.tensor([0.12345678]), torch.tensor([0.12345679])
     assert str(t) == str(u) and not torch.equal(t, u)  # rounded to 4 digits
     assert key_of(a) != key_of(b) and key_of(t) != key_of(u)
-    results = sw.sweep(echo, [{"x": a}, {"x": t}], cache=tmp_path, progress=False)
-    cached = sw.sweep(echo, [{"x": b}, {"x": u}, {"x": a}, {"x": t}], cache=tmp_path, progress=False)
+    results = sw.run_grid(echo, [{"x": a}, {"x": t}], cache=tmp_path, progress=False)
+    cached = sw.run_grid(echo, [{"x": b}, {"x": u}, {"x": a}, {"x": t}], cache=tmp_path, progress=False)
     assert np.array_equal(results[0], a) and torch.equal(results[1], t)
     assert np.array_equal(cached[0], b) and torch.equal(cached[1], u)  # not the first array's result
     assert np.array_equal(cached[2], a) and torch.equal(cached[3], t)
@@ -300,10 +323,10 @@ def test_an_object_without_an_exact_key_is_refused_with_cache_and_fine_without(t
         pass
 
     with pytest.raises(ValueError, match=r"grid\[1\]\['x'\]=.*Opaque.*cannot be part of a cache key.*cache=None"):
-        sw.sweep(echo, [{"x": 1}, {"x": Opaque()}], cache=tmp_path, progress=False)
+        sw.run_grid(echo, [{"x": 1}, {"x": Opaque()}], cache=tmp_path, progress=False)
     assert not list(tmp_path.rglob("*.pkl.z"))  # refused before anything ran
     thing = Opaque()
-    assert sw.sweep(echo, [{"x": thing}], cache=None, progress=False) == [thing]
+    assert sw.run_grid(echo, [{"x": thing}], cache=None, progress=False) == [thing]
 
 
 def reference_form(value):
@@ -350,7 +373,7 @@ def test_two_points_share_a_key_exactly_when_they_are_the_same(p, q):
 
 KEYS_IN_A_CHILD = """
 import json, pickle, sys
-from hopfield_lab import sweep as sw
+from hopfield_lab import param_sweep as sw
 from hopfield_lab.dynamics import simulate
 values = pickle.load(sys.stdin.buffer)
 print(json.dumps([sw.cache_key(simulate, {"x": v}, 3, version="t", code="c") for v in values]))
@@ -378,16 +401,16 @@ DAMAGE = {"truncated": lambda data: data[: len(data) // 2], "empty": lambda data
 def test_a_damaged_cache_file_is_recomputed_and_overwritten(tmp_path, damage):
     CALLS.clear()
     point = {"n": 3, "alpha": 0.5}
-    first = sw.sweep(counted, [point], cache=tmp_path, progress=False)
+    first = sw.run_grid(counted, [point], cache=tmp_path, progress=False)
     [path] = tmp_path.rglob("*.pkl.z")
     path.write_bytes(DAMAGE[damage](path.read_bytes()))
     with pytest.warns(sw.CacheWarning, match=re.escape(str(path)) + ".* damaged"):
-        again = sw.sweep(counted, [point], cache=tmp_path, progress=False)
+        again = sw.run_grid(counted, [point], cache=tmp_path, progress=False)
     assert again == first and len(CALLS) == 2  # recomputed
     assert pickle.loads(zlib.decompress(path.read_bytes())) == first[0]  # and overwritten
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert sw.sweep(counted, [point], cache=tmp_path, progress=False) == first and len(CALLS) == 2
+        assert sw.run_grid(counted, [point], cache=tmp_path, progress=False) == first and len(CALLS) == 2
 
 
 def test_a_full_disk_warns_once_keeps_every_result_and_leaves_no_temporary_file(tmp_path, monkeypatch):
@@ -398,7 +421,7 @@ def test_a_full_disk_warns_once_keeps_every_result_and_leaves_no_temporary_file(
     CALLS.clear()
     points = sw.grid(n=[1, 2, 3], alpha=[0.5])
     with pytest.warns(sw.CacheWarning) as caught:
-        results = sw.sweep(counted, points, cache=tmp_path, progress=False)
+        results = sw.run_grid(counted, points, cache=tmp_path, progress=False)
     assert [r["n"] for r in results] == [1, 2, 3] and len(CALLS) == 3
     messages = [str(w.message) for w in caught if issubclass(w.category, sw.CacheWarning)]
     assert len(messages) == 1 and str(tmp_path / "counted") in messages[0] and "No space left" in messages[0]
@@ -409,7 +432,7 @@ def test_a_cache_folder_that_cannot_be_made_warns_and_the_sweep_goes_on(tmp_path
     (tmp_path / "counted").write_text("a file where the function's folder would go")
     CALLS.clear()
     with pytest.warns(sw.CacheWarning, match=re.escape(str(tmp_path / "counted"))):
-        results = sw.sweep(counted, sw.grid(n=[1, 2], alpha=[0.5]), cache=tmp_path, progress=False)
+        results = sw.run_grid(counted, sw.grid(n=[1, 2], alpha=[0.5]), cache=tmp_path, progress=False)
     assert [r["n"] for r in results] == [1, 2] and len(CALLS) == 2
 
 
@@ -420,7 +443,7 @@ def test_a_read_only_cache_folder_warns_and_the_sweep_goes_on(tmp_path):
     folder.chmod(0o555)
     try:
         with pytest.warns(sw.CacheWarning, match=re.escape(str(folder))):
-            results = sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=folder, progress=False)
+            results = sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=folder, progress=False)
         assert results[0]["n"] == 1 and not list(folder.rglob("*.tmp"))
     finally:
         folder.chmod(0o755)
@@ -432,7 +455,7 @@ def unpicklable(n, seed=0):
 
 def test_a_result_that_cannot_be_pickled_is_returned_with_a_warning_and_not_cached(tmp_path):
     with pytest.warns(sw.CacheWarning, match=r"grid\[0\] cannot be pickled"):
-        results = sw.sweep(unpicklable, [{"n": 1}, {"n": 2}], cache=tmp_path, progress=False)
+        results = sw.run_grid(unpicklable, [{"n": 1}, {"n": 2}], cache=tmp_path, progress=False)
     assert [r() for r in results] == [1, 2]
     assert not list(tmp_path.rglob("*.pkl.z")) and not list(tmp_path.rglob("*.tmp"))
 
@@ -440,13 +463,13 @@ def test_a_result_that_cannot_be_pickled_is_returned_with_a_warning_and_not_cach
 def test_a_seed_axis_gives_each_point_its_seed(tmp_path):
     CALLS.clear()
     points = sw.grid(n=[1], alpha=[0.5], seed=[0, 1, 2])
-    assert [r["seed"] for r in sw.sweep(counted, points, seed=7, cache=tmp_path, progress=False)] == [0, 1, 2]
-    assert [r["seed"] for r in sw.sweep(counted, points, seed=7, cache=None, progress=False)] == [0, 1, 2]
+    assert [r["seed"] for r in sw.run_grid(counted, points, seed=7, cache=tmp_path, progress=False)] == [0, 1, 2]
+    assert [r["seed"] for r in sw.run_grid(counted, points, seed=7, cache=None, progress=False)] == [0, 1, 2]
     assert len(CALLS) == 6
     # the point's seed is the key's seed: the same run as a sweep with seed=1
     assert sw.cache_key(counted, {"n": 1, "alpha": 0.5, "seed": 1}, 7) == sw.cache_key(counted, {"n": 1, "alpha": 0.5},
                                                                                       1)
-    assert sw.sweep(counted, [{"n": 1, "alpha": 0.5}], seed=1, cache=tmp_path, progress=False)[0]["seed"] == 1
+    assert sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], seed=1, cache=tmp_path, progress=False)[0]["seed"] == 1
     assert len(CALLS) == 6  # from the cache
 
 
@@ -457,22 +480,22 @@ def test_grid_axes_are_lists_tuples_ranges_or_arrays():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda tmp: sw.sweep(None, [{"n": 1}], cache=None), r"fn=None is not allowed; fn must be a function"),
-    (lambda tmp: sw.sweep(counted, None, cache=None), r"grid=None is not allowed; grid must be a list of dicts"),
-    (lambda tmp: sw.sweep(counted, 5, cache=None), r"grid=5 is not allowed"),
-    (lambda tmp: sw.sweep(counted, "n", cache=None), r"grid='n' is not allowed"),
-    (lambda tmp: sw.sweep(counted, {"n": 1, "alpha": 0.5}, cache=None), r"grid=\{.*\} is a dict; .*list of dicts"),
-    (lambda tmp: sw.sweep(counted, [{"n": 1, "alpha": 0.5}, 3], cache=None),
+    (lambda tmp: sw.run_grid(None, [{"n": 1}], cache=None), r"fn=None is not allowed; fn must be a function"),
+    (lambda tmp: sw.run_grid(counted, None, cache=None), r"grid=None is not allowed; grid must be a list of dicts"),
+    (lambda tmp: sw.run_grid(counted, 5, cache=None), r"grid=5 is not allowed"),
+    (lambda tmp: sw.run_grid(counted, "n", cache=None), r"grid='n' is not allowed"),
+    (lambda tmp: sw.run_grid(counted, {"n": 1, "alpha": 0.5}, cache=None), r"grid=\{.*\} is a dict; .*list of dicts"),
+    (lambda tmp: sw.run_grid(counted, [{"n": 1, "alpha": 0.5}, 3], cache=None),
      r"grid\[1\]=3 is not allowed; every point must be a dict"),
-    (lambda tmp: sw.sweep(counted, [{1: 2}], cache=None), r"grid\[0\] has the key 1; parameter names must be strings"),
+    (lambda tmp: sw.run_grid(counted, [{1: 2}], cache=None), r"grid\[0\] has the key 1; parameter names must be strings"),
     (lambda tmp: sw.grid(n=5), r"n=5 is not allowed; an axis must be a list of values"),
     (lambda tmp: sw.grid(n="abc"), r"n='abc' is a string, not allowed as an axis"),
     (lambda tmp: sw.grid(n={1, 2}), r"n=\{1, 2\} is a set, not allowed as an axis"),
     (lambda tmp: sw.grid(n=np.float64(3.0)), r"n=.*3.0.* is not allowed; an axis must be a list"),
-    (lambda tmp: sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=3),
+    (lambda tmp: sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=3),
      r"cache=3 is not allowed; cache must be a folder"),
-    (lambda tmp: sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=""), r"cache='' is not allowed"),
-    (lambda tmp: sw.sweep(counted, [{"n": 1, "alpha": 0.5}], cache=tmp / "file"), r"cache='.*file' is a file"),
+    (lambda tmp: sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=""), r"cache='' is not allowed"),
+    (lambda tmp: sw.run_grid(counted, [{"n": 1, "alpha": 0.5}], cache=tmp / "file"), r"cache='.*file' is a file"),
 ])
 def test_bad_sweep_arguments_are_refused_with_a_clear_message(tmp_path, monkeypatch, call, message):
     (tmp_path / "file").write_text("not a folder")

@@ -23,31 +23,19 @@ p N = 2**24 and checks the actual bound of every product before making it; a pro
 bound does not clear raises :class:`NeedsFloat64`, and the run starts again in float64
 (:func:`hopfield_lab.dynamics.evolve`). Measured: float64 products cost 2x float32 on CPUs.
 
-*Optimisation (int8 overlaps):* V and S hold only +/-1, so m = V^T S is a product of bytes
-with int32 sums: oneDNN's int8 product on x86 CPUs, 1.5x faster than float32 at N = 8000 and
-1.7x at N = 16000-32000 (measured, conversions included); the same for rows of G = V V^T
-(:mod:`hopfield_lab.parallel`'s cache: 1500 rows at N = 32000, 2.1 s -> 1.1 s). Used for large
-products after a check, once per process, that it gives the float product's result
-(:func:`int8_products`).
+The int8 products that replace some of these float products: :mod:`hopfield_lab.fast.int8`.
 """
 from __future__ import annotations
 
 import torch
 
+from . import Speedups, int8
+from .int8 import INT8_FIELD_MIN_WORK, INT8_MIN_WORK, INT8_STEP
+
 EXACT_FLOAT32 = 2**24  # float32 holds every integer of smaller magnitude exactly
 SPARSE_UPDATE_MAX = 0.03  # update m sparsely while at most this fraction of bits moved (measured)
 ALIGN = 16  # float32 columns per 64-byte cache line: output rows of this many columns keep CPU GEMMs fast
 SCRATCH = 2**21  # elements of the aligned scratch block of :func:`product` (8 MiB in float32)
-INT8 = True  # overlaps of +/-1 states by int8 products where available (the switch tests turn off)
-INT8_MIN_WORK = 2**30  # multiply-adds from which the int8 product is faster (measured: 1.0x at 0.9e9, 1.5x at 7e9)
-# int8 changes of the fields (Network.add_field_change): worth it from this many multiply-adds (measured: 0.90x the
-# float product's time at 1.2e8, 0.67x at 1.9e8), where they cost this share of a float32 product (0.51-0.62 measured
-# at N = 4000-32000, p = 0.12 N, 30-3840 probes)
-INT8_FIELD_MIN_WORK = 2**27
-INT8_FIELD_COST = 0.6
-# the largest change of an overlap an int8 field change takes in one byte: changes are even (a flip moves an
-# overlap by +/-2), so half of one, at most 127, is the byte (see add_field_change)
-INT8_STEP = 254
 
 
 def full_precision_float32() -> bool:
@@ -86,7 +74,7 @@ def self_term(lam: float, p: int) -> float:
     whole = round(lam_p)
     if abs(lam_p - whole) <= SELF_TERM_RTOL * max(1.0, abs(lam_p)) and abs(whole) < 2**53:
         return int(whole) - p
-    return lam_p - p  # beyond 2**53 (a huge lam): a float, whose sign decides every field anyway
+    return float(lam_p) - p  # beyond 2**53 (a huge lam): a float, whose sign decides every field anyway
 
 
 def float32_bound_holds(n: int, p: int, lam: float) -> bool:
@@ -114,10 +102,13 @@ class Network:
     """The stored patterns V and the self-term c = (lam - 1) p, in the run's arithmetic.
 
     ``checked``: check the exactness bound of every field product (see the module docstring);
-    ``dtype``: force the arithmetic (the float64 rerun of a checked run)."""
+    ``dtype``: force the arithmetic (the float64 rerun of a checked run); ``speedups``: which
+    optimisations of the products are on (:class:`hopfield_lab.fast.Speedups`, default all)."""
 
-    def __init__(self, patterns: torch.Tensor, lam: float, checked: bool = False, dtype: torch.dtype | None = None):
+    def __init__(self, patterns: torch.Tensor, lam: float, checked: bool = False, dtype: torch.dtype | None = None,
+                 speedups: Speedups = Speedups()):
         self.n, self.p = patterns.shape
+        self.speedups = speedups
         self.device = patterns.device
         self.dtype = dtype or choose_dtype(self.n, self.p, lam, self.device, checked)
         self.V = patterns.to(self.dtype)
@@ -146,16 +137,16 @@ class Network:
         """m = V^T S: N times the overlap of every pattern with every state (S: +/-1 states)."""
         if self._int8(self.n * self.p * S.shape[1]):
             if self._int8_patterns is None:
-                self._int8_patterns = _int8_rows(self.V.T)
-            return _int8_overlaps(self._int8_patterns, S)
+                self._int8_patterns = int8.byte_rows(self.V.T)
+            return int8.byte_overlaps(self._int8_patterns, S)
         return self.V.T @ S
 
     def gram_rows(self, neurons: torch.Tensor) -> torch.Tensor:
         """Rows G[neurons] of G = V V^T (entries of at most p in size), in the run's arithmetic."""
         if self._int8(neurons.numel() * self.n * self.p):
             if self._int8_packed is None:
-                self._int8_packed = _int8_weights(self.V, neurons.numel())
-            return _int8_product(_int8_rows(self.V[neurons]), self._int8_packed, self.n)
+                self._int8_packed = int8.packed_weights(self.V, neurons.numel())
+            return int8.byte_product(int8.byte_rows(self.V[neurons]), self._int8_packed, self.n)
         return self.V[neurons] @ self.V.T
 
     def int8_field_change(self, dm: torch.Tensor) -> tuple[torch.Tensor, float] | None:
@@ -164,8 +155,8 @@ class Network:
         (their part goes through a float product), and the largest column sum of |dm| (what the
         change adds to a partial sum of N h at most). None where not: not a CPU, not float32, too
         small a product, int8 products not exact here."""
-        if self.n * self.p * dm.shape[1] < INT8_FIELD_MIN_WORK or self.dtype != torch.float32 or \
-                self.device.type != "cpu" or not int8_field_changes():
+        if not self.speedups.int8_field_changes or self.n * self.p * dm.shape[1] < INT8_FIELD_MIN_WORK or \
+                self.dtype != torch.float32 or self.device.type != "cpu" or not int8.field_changes_exact():
             return None
         size = dm.abs()
         # an odd change cannot occur (every overlap has the parity of N); one would go through floats
@@ -188,15 +179,16 @@ class Network:
         ``h``: (N, P) with rows 16 columns apart (:meth:`Arena.take` with ``aligned=True``)."""
         n, wide = h.shape[0], _aligned(h.shape[1])
         if self._int8_V is None:
-            self._int8_V = _int8_rows(self.V)
-        _int8_add_product(self._int8_V, dm.index_fill(0, big, 0) if big.numel() else dm,
+            self._int8_V = int8.byte_rows(self.V)
+        int8.add_byte_product(self._int8_V, dm.index_fill(0, big, 0) if big.numel() else dm,
                           h.as_strided((n, wide), (wide, 1)))
         if big.numel():
             h.addmm_(self.V[:, big], dm[big])
 
     def _int8(self, work: int) -> bool:
         """Is a +/-1 product of ``work`` multiply-adds to be made in int8 (see the module docstring)?"""
-        return work >= INT8_MIN_WORK and self.dtype == torch.float32 and self.device.type == "cpu" and int8_products()
+        return self.speedups.int8_overlaps and work >= INT8_MIN_WORK and self.dtype == torch.float32 and \
+            self.device.type == "cpu" and int8.products_exact()
 
     def field(self, rows, m: torch.Tensor, S: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
         """N times the local field on ``rows``: V[rows] m + c S[rows]."""
@@ -218,104 +210,10 @@ class Network:
         nnz = rows.numel()
         if nnz == 0:
             return m
-        if nnz > SPARSE_UPDATE_MAX * new.numel() or self.device.type not in ("cpu", "cuda"):
+        if not self.speedups.sparse_overlaps or nnz > SPARSE_UPDATE_MAX * new.numel() or \
+                self.device.type not in ("cpu", "cuda"):
             return self.overlaps(new)
         return m + rows_by_probe(self.V, cols, rows, delta, new.shape[1]).T
-
-
-def int8_products() -> bool:
-    """Can this process multiply +/-1 matrices exactly with oneDNN's int8 products (x86 CPUs)?
-    Checked once, on a case with every sign pattern, against the float product."""
-    return _checked("products", _check_products)
-
-
-def int8_field_changes() -> bool:
-    """Can this process also add int8 products of +/-1 rows and byte-sized changes into float32
-    fields exactly (:meth:`Network.add_field_change`, oneDNN's "sum" post-op)? Checked once, with
-    the largest byte pairs, against the float product; without it the overlaps keep their int8
-    products."""
-    return int8_products() and _checked("field changes", _check_field_changes)
-
-
-_INT8: dict[str, bool] = {}  # the answers of int8_products and int8_field_changes, once checked
-
-
-def _checked(name: str, check) -> bool:
-    if not INT8:
-        return False
-    if name not in _INT8:
-        try:
-            _INT8[name] = bool(check())
-        except (RuntimeError, AttributeError, NotImplementedError, TypeError, ValueError):
-            _INT8[name] = False
-    return _INT8[name]
-
-
-def _check_products() -> bool:
-    gen = torch.Generator().manual_seed(0)
-    # long sums (K = 5003: several of the kernels' blocks), odd shapes
-    V = torch.randint(0, 2, (5003, 37), generator=gen).float().mul_(2).sub_(1)
-    S = torch.randint(0, 2, (5003, 21), generator=gen).float().mul_(2).sub_(1)
-    V[:, 0], S[:, 0], S[:, 1] = 1.0, 1.0, -1.0  # sums at both ends of the range
-    return torch.equal(_int8_overlaps(_int8_rows(V.T), S), V.T @ S) and \
-        torch.equal(_int8_product(_int8_rows(V[:301]), _int8_weights(V, 301), 5003), V[:301] @ V.T)
-
-
-def _check_field_changes() -> bool:
-    gen = torch.Generator().manual_seed(1)
-    # changes up to a byte in size against rows of all +1 and all -1 (the largest pairs), long rows
-    A = torch.randint(0, 2, (301, 1037), generator=gen).float().mul_(2).sub_(1)
-    A[0], A[1] = 1.0, -1.0
-    dm = torch.randint(-(INT8_STEP // 2), INT8_STEP // 2 + 1, (1037, 21), generator=gen).float().mul_(2)
-    dm[:, 0], dm[:, 1] = INT8_STEP, -INT8_STEP
-    h = torch.randint(-2**20, 2**20, (301, 32), generator=gen).float()
-    expected = h[:, :21] + A @ dm
-    _int8_add_product(_int8_rows(A), dm, h)
-    return torch.equal(h[:, :21], expected)
-
-
-def _int8_rows(A: torch.Tensor) -> torch.Tensor:
-    """A +/-1 matrix as contiguous unsigned bytes A + 128 (127 or 129)."""
-    return A.to(torch.int8).contiguous().view(torch.uint8).add_(128)
-
-
-def _int8_overlaps(rows: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
-    """V^T S from V^T as unsigned bytes and +/-1 states S, in float32: oneDNN's int8 product
-    ((u8 - 128) times s8, summed in int32; every pair of products is at most 2 * 129 in size, so
-    the CPUs without VNNI, which add pairs in int16, cannot saturate either). Exact: the sums
-    are integers of at most N < 2**24."""
-    return _int8_product(rows, _int8_weights(S.T, rows.shape[0]), S.shape[1])
-
-
-def _int8_weights(W: torch.Tensor, rows: int) -> torch.Tensor:
-    """A matrix W (cols x K) of integers of at most 127 in size (+/-1 here, or halved field changes) as
-    oneDNN's packed int8 weights, for products with ``rows`` rows of K bytes."""
-    return torch.ops.onednn.qlinear_prepack(W.to(torch.int8).contiguous(), [rows, W.shape[1]])
-
-
-def _int8_product(rows: torch.Tensor, weights: torch.Tensor, cols: int,
-                  add_to: torch.Tensor | None = None, scale: float = 1.0) -> torch.Tensor:
-    """(rows - 128) W^T in float32 (times ``scale``), W: ``cols`` rows of bytes packed by oneDNN;
-    ``add_to``: added into that contiguous float32 array (rows x cols) instead of a new one."""
-    ones = torch.full((cols,), scale, dtype=torch.float32, device=rows.device)
-    zeros = torch.zeros(cols, dtype=torch.int64, device=rows.device)
-    if add_to is None:
-        return torch.ops.onednn.qlinear_pointwise(rows, 1.0, 128, weights, ones, zeros, None, 1.0, 0, torch.float32,
-                                                  "none", [], "")
-    out = torch.ops.onednn.qlinear_pointwise.binary(rows, 1.0, 128, weights, ones, zeros, add_to, None, 1.0, 0,
-                                                    torch.float32, 1.0, 0, "sum", 1.0, "none", [], "")
-    if out.data_ptr() != add_to.data_ptr():  # the sum was not made in place
-        add_to.copy_(out)
-    return add_to
-
-
-def _int8_add_product(rows: torch.Tensor, dm: torch.Tensor, out: torch.Tensor) -> None:
-    """out[:, :P] += (rows - 128) dm, in place: ``rows`` (n, K) unsigned bytes, ``dm`` (K, P) even
-    integers of at most INT8_STEP in size (dm / 2 in bytes, the product scaled by 2), ``out`` (n, P
-    rounded up to a multiple of 16) contiguous float32 (its extra columns get zeros added)."""
-    weights = torch.zeros(out.shape[1], dm.shape[0], dtype=torch.int8, device=dm.device)
-    weights[: dm.shape[1]] = dm.T / 2
-    _int8_product(rows, _int8_weights(weights, rows.shape[0]), out.shape[1], add_to=out, scale=2.0)
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,
