@@ -21,8 +21,6 @@ from ._checks import check_range, memory_limit_bytes
 
 T = TypeVar("T")
 
-PROFILES = ("ci", "cpu", "gpu")
-
 
 def pick_device(prefer: str | torch.device | None = None) -> torch.device:
     """The best device torch can use here: CUDA, then Apple MPS, then the CPU.
