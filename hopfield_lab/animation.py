@@ -29,9 +29,10 @@ from .plots import colour
 MAX_FRAMES = 60  # a notebook stores every frame: more would make it heavy
 
 # the player's buttons use the Font Awesome icon font from a CDN; plain characters need no download
-_ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x23F4;&#x2223;",
-          "fa-play fa-flip-horizontal": "&#x25C0;", "fa-pause": "&#x23F8;", "fa-play": "&#x25B6;",
-          "fa-step-forward": "&#x2223;&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
+# (geometric shapes that common fonts have: the media symbols U+23EE.. are missing in many)
+_ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "|&#x25C0;", "fa-step-backward": "&#x25C1;",
+          "fa-play fa-flip-horizontal": "&#x25C0;", "fa-pause": "||", "fa-play": "&#x25B6;",
+          "fa-step-forward": "&#x25B7;", "fa-fast-forward": "&#x25B6;|", "fa-plus": "+"}
 
 
 @dataclass(frozen=True)
