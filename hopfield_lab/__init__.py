@@ -3,7 +3,7 @@
 Modules, one job each: ``device`` (where torch runs, problem sizes, honest timers),
 ``patterns`` (random and image patterns, probes at overlap m0), ``dynamics`` (the fast
 exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
-``measure`` (overlap, Hamming distance, energy), ``plots``, ``theory``, ``claims``, ``exercises``,
+``measure`` (overlap, Hamming distance, energy), ``plots``, ``animation`` (movies of recall), ``theory``, ``claims``, ``exercises``,
 ``learning`` (Hebb, Storkey and projection rules), ``dense_memory`` (dense associative memories and
 the continuous modern Hopfield network);
 the engine is split by job: ``rng`` (random streams), ``rules`` (update rules), ``fields``

