@@ -1,13 +1,16 @@
 """hopfield_lab: the helper package of the hopfield-lab course.
 
-Modules, one job each: ``device`` (where torch runs, problem sizes, honest timers),
-``patterns`` (random and image patterns, probes at overlap m0), ``dynamics`` (the fast
-exact engine), ``dense`` (the paper's plain dense algorithm, the yardstick),
-``measure`` (overlap, Hamming distance, energy), ``plots``, ``animation`` (movies of recall), ``theory``, ``claims``, ``exercises``,
-``learning`` (Hebb, Storkey and projection rules), ``dense_memory`` (dense associative memories and
-the continuous modern Hopfield network);
-the engine is split by job: ``rng`` (random streams), ``rules`` (update rules), ``fields``
-(exact arithmetic and its optimisations), ``trajectory`` (records), ``memory`` (sizing), ``dynamics`` (the loop).
+Modules a student reads beside the notebooks, one meaning each: ``device`` (where torch runs,
+problem sizes, honest timers), ``patterns`` (random patterns, digits, probes at overlap m0),
+``update_rules`` (sync, async, hybrid, blocks, even-odd; ties; Glauber draws), ``dynamics``
+(the engine's loop, its ``plain_step`` and ``simulate``), ``trajectory`` (records), ``sizing``
+(how much memory a run needs), ``paper_algorithm`` ([V20]'s N x N algorithm, the yardstick),
+``measure`` (overlap, Hamming distance, energy), ``plots``, ``animation`` (movies of recall),
+``theory``, ``claims``, ``exercises``, ``learning_rules`` (Hebb, Storkey, projection),
+``dense_associative`` (dense associative memories), ``modern_hopfield`` (the continuous modern
+Hopfield network), ``param_sweep`` (cached parameter grids), ``rng`` (random streams).
+The engine's optimisations live in ``hopfield_lab.fast``, switched by one argument
+(``speedups``); instructor tooling in ``hopfield_lab.instructor``, which this does not import.
 """
 __version__ = "0.1.0"
 
