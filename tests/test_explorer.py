@@ -140,3 +140,14 @@ def test_the_live_plot_is_a_png_even_before_pyplot_has_drawn(explorer, monkeypat
     explorer.controls["m0"].value = 0.7
     (bundle,), options = shown[-1]
     assert options.get("raw") and base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+
+
+def test_a_network_too_large_for_memory_is_refused_with_the_size_that_fits(explorer, monkeypatch):
+    # issue 27: the explorer says which N fits on this machine (the engine's own refusal, before allocating)
+    from hopfield_lab import sizing
+
+    monkeypatch.setattr(sizing, "memory_bytes", lambda device: 2 * sizing.run_bytes(200, 20))
+    explorer.controls["n"].value = 300
+    assert "ValueError" in explorer.status.value
+    fits = int(re.search(r"allowed: n &lt;= (\d+)", explorer.status.value).group(1))
+    assert 200 <= fits < 300 and sizing.run_bytes(fits, round(0.1 * fits)) <= 0.8 * 2 * sizing.run_bytes(200, 20)
