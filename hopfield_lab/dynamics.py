@@ -152,6 +152,7 @@ def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups 
     m = net.overlaps(S)
     S_prev, m_prev, tie_prev = None, None, torch.zeros(n_probes, dtype=torch.bool, device=net.device)
     any_cycle, t = False, 0
+    known = torch.zeros(n_probes, dtype=torch.bool, device=net.device)  # 2-cycles named, not dropped
     bar = _progress_bar(steps, f"{rule.update} N={net.n}", progress)
     with timer(net.device) as clock:
         while True:
@@ -159,9 +160,10 @@ def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups 
                         net.energy(m) if record_energy else None)
             new, m_new, changed, tied, settled = step(S, m, t, active)
             fixed, cycle = classify(rec, rule.temperature, rule.deterministic, changed, tied, settled,
-                                    new, S_prev, tie_prev, m_new, m_prev)
-            if not drop_cycles and bool(cycle.any()):
+                                    new, S_prev, tie_prev | known[active], m_new, m_prev)
+            if not drop_cycles and bool(cycle.any()):  # named once, then stepped on
                 rec.two_cycle[active[cycle].cpu()] = True
+                known[active[cycle]] = True
                 cycle = torch.zeros_like(cycle)
             if t == steps:
                 break
