@@ -176,7 +176,7 @@ def _origin(module_name) -> str:
 
 # The package's modules that draw, teach or grade: they compute no result a sweep stores, so
 # their files are not part of the key (a function of theirs swept itself is keyed by its code).
-_NOT_ENGINE = ("exercises", "instructor", "plots", "explorer")
+_NOT_ENGINE = ("exercises", "instructor", "plots", "explorer", "animation")
 
 
 def _engine(module_name: str) -> bool:

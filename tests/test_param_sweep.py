@@ -504,3 +504,25 @@ def test_bad_sweep_arguments_are_refused_with_a_clear_message(tmp_path, monkeypa
     with pytest.raises(ValueError, match=message):
         call(tmp_path)
     assert CALLS == [] and sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # nothing ran, nothing written
+
+
+def test_no_module_of_the_engine_holds_a_function_of_the_modules_left_out_of_the_key():
+    # a function of plots/explorer/animation/exercises/instructor found in a module of the engine reads as
+    # monkeypatching (it is keyed by its code): only in a process that loaded that module, so a worker that
+    # did not would store its results under another key (seen as "the workers ran other code" in CI when
+    # animation imported plots.colour)
+    import importlib
+    import pkgutil
+    import sys
+    import types
+
+    import hopfield_lab
+
+    for info in pkgutil.walk_packages(hopfield_lab.__path__, "hopfield_lab."):
+        if not info.name.startswith(("hopfield_lab.instructor.feedback", "hopfield_lab.instructor.nbgrader_config")):
+            importlib.import_module(info.name)
+    found = [(name, attr) for name, module in list(sys.modules.items())
+             if name.startswith("hopfield_lab") and isinstance(module, types.ModuleType) and sw._engine(name)
+             for attr, value in vars(module).items()
+             if isinstance(value, (types.FunctionType, type)) and sw._by_code(getattr(value, "__module__", None))]
+    assert not found, f"engine modules holding functions keyed by their code: {found}"
