@@ -11,8 +11,8 @@ scores are read from the gradebook.
 
 Autograde executes every notebook five times, so this is the slowest test. To keep it cheap
 the notebooks run at CI sizes (CI=true) whatever the environment says, the submissions leave
-out the code cells after the last test cell (they cannot change a score; nbval runs them in
-notebooks/ and student/), and the students' autogrades run three and then two at once, each
+out the code cells after the last test cell and the self-contained demonstrations tagged
+"autograde-skip" (they cannot change a score; nbval runs them in notebooks/ and student/), and the students' autogrades run three and then two at once, each
 into its own copy of the gradebook.
 """
 import ast
@@ -110,12 +110,17 @@ def fill_stubs(source, answers):
     return "\n".join(out)
 
 
+SKIP = "autograde-skip"  # the tag of a self-contained demonstration no graded cell depends on (01, 04: MNIST movies)
+
+
 def graded_part(nb):
-    """``nb`` without the ordinary code cells after its last autograded test cell: they cannot
-    change a score (the written answers after it are markdown, not executed, and stay)."""
+    """``nb`` without the ordinary code cells after its last autograded test cell and without the
+    cells tagged SKIP: they cannot change a score (the written answers after it are markdown, not
+    executed, and stay; the solution's full score shows that no graded cell needs a skipped one)."""
     nb = nbformat.from_dict(nb)
     last = max(i for i, c in enumerate(nb.cells) if autograded(c))
-    nb.cells = nb.cells[: last + 1] + [c for c in nb.cells[last + 1:] if c.cell_type != "code" or nbgrader_meta(c)]
+    nb.cells = [c for i, c in enumerate(nb.cells)
+                if c.cell_type != "code" or nbgrader_meta(c) or i <= last and SKIP not in c.metadata.get("tags", [])]
     return nb
 
 
