@@ -153,16 +153,8 @@ def flip_bits(pattern: torch.Tensor, n_bits: int, seed: int | torch.Generator = 
     return out
 
 
-def digit_patterns(digits: tuple[int, ...] = (0, 1, 2, 3), threshold: float = 8.0,
-                   upscale: int = 1) -> torch.Tensor:
-    """scikit-learn's 8x8 handwritten digits as +/-1 patterns, one column per digit.
-
-    For each requested digit, the first sample of that class is thresholded (ink above
-    ``threshold`` of 16 -> +1, else -1) and optionally enlarged ``upscale`` times per
-    side, giving (64 * upscale**2, len(digits)) patterns. Reshape a column to
-    ``(8 * upscale, 8 * upscale)`` to see it.
-    """
-    allowed = "digits must be a sequence of integers in [0, 9], e.g. (0, 1, 2, 3)"
+def _digit_list(digits, allowed: str) -> list:
+    """``digits`` as a non-empty list of integers in [0, 9]; a ValueError saying ``allowed`` otherwise."""
     if isinstance(digits, (str, bytes)):
         raise ValueError(f"digits={_short(digits)} is not allowed; {allowed}")
     try:
@@ -173,6 +165,19 @@ def digit_patterns(digits: tuple[int, ...] = (0, 1, 2, 3), threshold: float = 8.
         raise ValueError(f"digits={_short(given)} is not allowed; name at least one digit, integers in [0, 9]")
     for digit in digits:
         check_range("digit", digit, 0, 9, integer=True)
+    return digits
+
+
+def digit_patterns(digits: tuple[int, ...] = (0, 1, 2, 3), threshold: float = 8.0,
+                   upscale: int = 1) -> torch.Tensor:
+    """scikit-learn's 8x8 handwritten digits as +/-1 patterns, one column per digit.
+
+    For each requested digit, the first sample of that class is thresholded (ink above
+    ``threshold`` of 16 -> +1, else -1) and optionally enlarged ``upscale`` times per
+    side, giving (64 * upscale**2, len(digits)) patterns. Reshape a column to
+    ``(8 * upscale, 8 * upscale)`` to see it.
+    """
+    digits = _digit_list(digits, "digits must be a sequence of integers in [0, 9], e.g. (0, 1, 2, 3)")
     check_range("threshold", threshold)
     check_range("upscale", upscale, 1, None, integer=True)
     # bytes an entry of the result: the float32 columns (4) and their stacked copy (4); per column the
@@ -281,17 +286,7 @@ def mnist_patterns(count: int, digits=tuple(range(10)), seed: int | torch.Genera
     Credit MNIST where the images are shown: :data:`MNIST_CREDIT`.
     """
     allowed = "digits must be a sequence of different integers in [0, 9], e.g. (0, 1, 2)"
-    if isinstance(digits, (str, bytes)):
-        raise ValueError(f"digits={_short(digits)} is not allowed; {allowed}")
-    try:
-        given, digits = digits, list(digits)
-    except TypeError:
-        raise ValueError(f"digits={_short(digits)} is not allowed; {allowed}") from None
-    if not digits:
-        raise ValueError(f"digits={_short(given)} is not allowed; name at least one digit, integers in [0, 9]")
-    for digit in digits:
-        check_range("digit", digit, 0, 9, integer=True)
-    digits = [int(d) for d in digits]
+    given, digits = digits, [int(d) for d in _digit_list(digits, allowed)]
     if len(set(digits)) != len(digits):
         raise ValueError(f"digits={_short(given)} is not allowed; {allowed} (each digit once)")
     check_range("count", count, 1, MNIST_PER_DIGIT * len(digits), integer=True)
