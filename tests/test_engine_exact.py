@@ -365,8 +365,8 @@ def test_mutation_aligned_product_keeping_a_padding_column_is_caught(monkeypatch
     monkeypatch.setattr(arithmetic, "SCRATCH", 2**10)
     product = arithmetic.product
 
-    def shifted(A, B, out=None):
-        h = product(A, B, out=out)
+    def shifted(A, B, out=None, **padded):
+        h = product(A, B, out=out, **padded)
         if B.shape[1] % 16:
             h[:, :-1] = h[:, 1:].clone()
         return h

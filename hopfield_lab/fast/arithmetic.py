@@ -39,8 +39,10 @@ SCRATCH = 2**21  # elements of the aligned scratch block of :func:`product` (8 M
 # entries of V a compact network converts to its arithmetic at once for a float product (64 MiB in float32):
 # all of V up to N ~ 11,800 at alpha = 0.12, blocks of N / 8 rows at N = 32,000 (issue 27)
 FIELD_BLOCK = 2**24
-# entries of the (N, P) arrays that a compact run's whole-array passes (signs, comparisons) take at once
-PASS_BLOCK = 2**24
+# entries of the (N, P) arrays that a compact run's whole-array passes (signs, comparisons) take at once: their
+# temporaries (4 MiB in float32) stay in the cache and on malloc's heap (glibc gives arrays above 32 MiB back to
+# the system when freed, and the next one costs a page fault every 4 KiB)
+PASS_BLOCK = 2**20
 
 
 def full_precision_float32() -> bool:
@@ -153,6 +155,13 @@ class Network:
             self._scratch = torch.empty(self.block, self.p, dtype=self.dtype, device=self.device)
         return self._scratch[: b - a].copy_(self.V[a:b])
 
+    def gathered(self, neurons: torch.Tensor) -> torch.Tensor:
+        """V[neurons] (at most a block of them) in the run's arithmetic, in the scratch block of :meth:`rows`."""
+        if not self.compact:
+            return self.V[neurons]
+        self.rows(0, 0)
+        return self._scratch[: neurons.numel()].copy_(self.V[neurons])
+
     def blocks(self) -> list[tuple[int, int]]:
         """The row blocks (a, b) of V that :meth:`rows` converts at once (one block unless compact)."""
         return [(a, min(self.n, a + self.block)) for a in range(0, self.n, self.block)]
@@ -230,11 +239,18 @@ class Network:
         if not self.compact:
             h = product(self.V[rows], m, out=out)
             return h.add_(S[rows], alpha=self.c) if self.c else h
-        h = torch.empty(self.n, m.shape[1], dtype=self.dtype, device=self.device) if out is None else out
-        for a, b in self.blocks():  # V's rows and the int8 states converted a block at a time
-            product(self.rows(a, b), m, out=h[a:b])
-            if self.c:
-                h[a:b].add_(S[a:b].to(self.dtype), alpha=self.c)
+        P = m.shape[1]
+        h = torch.empty(self.n, P, dtype=self.dtype, device=self.device) if out is None else out
+        padded = None  # m padded to whole cache lines once for all blocks (see product)
+        if self.device.type == "cpu" and P % ALIGN:
+            padded = torch.zeros(self.p, _aligned(P), dtype=self.dtype, device=self.device)
+            padded[:, :P] = m
+        for a, b in self.blocks():  # V's rows converted a block at a time
+            product(self.rows(a, b), m, out=h[a:b], padded=padded)
+        if self.c:  # the int8 states converted a few rows at a time
+            step = max(1, PASS_BLOCK // max(1, P))
+            for a in range(0, self.n, step):
+                h[a:a + step].add_(S[a:a + step].to(self.dtype), alpha=self.c)
         return h
 
     def energy(self, m: torch.Tensor) -> torch.Tensor:
@@ -256,16 +272,17 @@ class Network:
             return self.overlaps(new)
         if not self.compact:
             return m + rows_by_probe(self.V, cols, rows, delta, new.shape[1]).T
-        # compact: the rows of V converted a block at a time, each with the flips of its neurons
+        # compact: the rows of the flipped neurons only, converted a block of them at a time
         order = torch.sort(rows, stable=True).indices
-        rows, cols, delta = rows[order], cols[order], delta[order]
-        blocks = self.blocks()
-        firsts = torch.tensor([a for a, _ in blocks] + [self.n], dtype=rows.dtype, device=rows.device)
-        bounds = torch.searchsorted(rows, firsts).tolist()
+        cols, delta = cols[order], delta[order]
+        neurons, slot = torch.unique_consecutive(rows[order], return_inverse=True)
+        firsts = torch.arange(0, neurons.numel() + self.block, self.block, device=rows.device)
+        bounds = torch.searchsorted(slot, firsts.clamp_(max=neurons.numel())).tolist()
         m = m.clone()
-        for (a, b), lo, hi in zip(blocks, bounds, bounds[1:]):
+        for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
             if hi > lo:
-                m += rows_by_probe(self.rows(a, b), cols[lo:hi], rows[lo:hi] - a, delta[lo:hi], new.shape[1]).T
+                table = self.gathered(neurons[k * self.block:(k + 1) * self.block])
+                m += rows_by_probe(table, cols[lo:hi], slot[lo:hi] - k * self.block, delta[lo:hi], new.shape[1]).T
         return m
 
 
@@ -286,8 +303,10 @@ def _aligned(cols: int) -> int:
     return -(-cols // ALIGN) * ALIGN
 
 
-def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
-    """A @ B, into ``out`` if given.
+def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None,
+            padded: torch.Tensor | None = None) -> torch.Tensor:
+    """A @ B, into ``out`` if given; ``padded``: B padded as below, made once by a caller that multiplies
+    it by several blocks of rows (:meth:`Network.field`).
 
     *Optimisation (aligned output rows):* on a CPU, a product whose output rows are not a
     whole number of cache lines (B's columns, the running probes, not a multiple of 16) runs
@@ -300,8 +319,9 @@ def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -
     if A.device.type != "cpu" or cols % ALIGN == 0 or rows * cols < SCRATCH:
         return torch.mm(A, B, out=out)
     wide = _aligned(cols)
-    padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
-    padded[:, :cols] = B
+    if padded is None:
+        padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
+        padded[:, :cols] = B
     if out.stride() == (wide, 1):  # ``out`` has aligned rows already (Arena.take(cols, aligned=True))
         torch.mm(A, padded, out=out.as_strided((rows, wide), (wide, 1)))
         return out

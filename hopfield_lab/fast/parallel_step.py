@@ -178,11 +178,11 @@ class ParallelStep:
         if pairs is None:
             # many flips (the first steps, high T): whole-array work; lists of the pairs would
             # cost more memory than the states themselves
+            self._forget_fields(release=True)  # made anew by the next step: their memory goes meanwhile
             if rule.temperature > 0:
                 tied = torch.zeros(P, dtype=torch.bool, device=net.device)
             else:  # the ties, over the whole array
                 new, tied = settle_ties(new, S, self.rows, active, t, rule)
-            self._forget_fields(release=True)  # made anew by the next step: their memory goes meanwhile
             return new, net.overlaps(new), _changed(new, S), tied, None
         j, c, tied = self._flips(new, S, pairs, t, active)
         del pairs
