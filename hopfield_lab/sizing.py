@@ -10,7 +10,7 @@ from __future__ import annotations
 from .device import memory_bytes
 from .patterns import n_patterns
 from .fast.arithmetic import ALIGN, FIELD_BLOCK, INT8_FIELD_MIN_WORK, INT8_MIN_WORK, PASS_BLOCK, SPARSE_UPDATE_MAX
-from .fast.int8 import OVERLAP_BLOCK
+from .fast.int8 import OVERLAP_BLOCK, field_changes_exact
 from .update_rules import LAYERED, NOISE_CHUNK, ONE_AT_A_TIME, PARALLEL
 
 # what a process's first int8 products cost once, whatever their size: oneDNN's kernels and buffers and
@@ -47,7 +47,7 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     flips = int(max(0.0, min(1.0, (1.0 - m0) / 2.0)) * n)  # an int: sizes stay exact integers however large
     pw = 4 if dense else 1  # the drawn patterns' and probes' width
     draw = (n * p if dense else 0) + pw * n * p + pw * n * P + 4 * n * P + 12 * P * flips  # bits; keys, flips
-    int8_once = INT8_ONCE if width == 4 and n * p * P >= min(INT8_FIELD_MIN_WORK, INT8_MIN_WORK) else 0
+    int8_once = INT8_ONCE if _int8_products(n, p, P, width) else 0
     if update in PARALLEL and not dense:
         run = _parallel_bytes(n, p, P, update, width)
     else:
@@ -56,6 +56,14 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
         run += _NOISE_BYTES * min(NOISE_CHUNK, n * P)
     run += 8 * (steps + 1) * P * 2 * (2 if record_energy else 1) + int8_once  # records, twice while assembled
     return int(max(draw if inputs else 0, run))
+
+
+def _int8_products(n: int, p: int, P: int, width: int) -> bool:
+    """Does a run make int8 products (fast.int8): overlaps or rows of G large enough, or field changes
+    where this machine makes them exactly?"""
+    if width != 4:
+        return False
+    return n * p * max(p, P) >= INT8_MIN_WORK or n * p * P >= INT8_FIELD_MIN_WORK and field_changes_exact()
 
 
 def _parallel_bytes(n: int, p: int, P: int, update: str, width: int) -> int:

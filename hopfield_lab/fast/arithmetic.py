@@ -278,12 +278,13 @@ class Network:
         neurons, slot = torch.unique_consecutive(rows[order], return_inverse=True)
         firsts = torch.arange(0, neurons.numel() + self.block, self.block, device=rows.device)
         bounds = torch.searchsorted(slot, firsts.clamp_(max=neurons.numel())).tolist()
-        m = m.clone()
+        change = None  # (P, p): summed in the layout rows_by_probe gives, added to m once
         for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
             if hi > lo:
                 table = self.gathered(neurons[k * self.block:(k + 1) * self.block])
-                m += rows_by_probe(table, cols[lo:hi], slot[lo:hi] - k * self.block, delta[lo:hi], new.shape[1]).T
-        return m
+                part = rows_by_probe(table, cols[lo:hi], slot[lo:hi] - k * self.block, delta[lo:hi], new.shape[1])
+                change = part if change is None else change.add_(part)
+        return m + change.T
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,
