@@ -273,9 +273,10 @@ class Network:
         if not self.compact:
             return m + rows_by_probe(self.V, cols, rows, delta, new.shape[1]).T
         # compact: the rows of the flipped neurons only, converted a block of them at a time
-        order = torch.sort(rows, stable=True).indices
-        cols, delta = cols[order], delta[order]
-        neurons, slot = torch.unique_consecutive(rows[order], return_inverse=True)
+        if rows.numel() > 1 and not bool((rows[1:] >= rows[:-1]).all()):  # (ParallelStep's come sorted)
+            order = torch.sort(rows, stable=True).indices
+            rows, cols, delta = rows[order], cols[order], delta[order]
+        neurons, slot = torch.unique_consecutive(rows, return_inverse=True)
         firsts = torch.arange(0, neurons.numel() + self.block, self.block, device=rows.device)
         bounds = torch.searchsorted(slot, firsts.clamp_(max=neurons.numel())).tolist()
         change = None  # (P, p): summed in the layout rows_by_probe gives, added to m once
