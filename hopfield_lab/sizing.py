@@ -25,8 +25,8 @@ ONE_AT_A_TIME_STATES, ROW_SET_STATES = 3, 5
 # per entry of a chunk measured at N = 2000-8000)
 _NOISE_BYTES = 24
 # the parallel rules (issue 27): bytes a flip of a sparse step costs while the fields follow it (its int64
-# pair, neuron, probe and change, their sorted copies; calibrated on the peaks measured at N = 8000-32000)
-_FLIP_BYTES = 80
+# pair, neuron, probe and change, their sorted copies; calibrated on the peaks measured at N = 8000-65,536)
+_FLIP_BYTES = 40
 
 
 def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "sync", steps: int = 100,
