@@ -44,6 +44,10 @@ from .update_rules import TIES, UPDATES, UpdateRule, decide, glauber_draws, row_
 __all__ = ["evolve", "simulate", "plain_step", "Trajectory", "UPDATES", "TIES"]
 
 
+# rows of m(t-1) kept for the 2-cycle test of the next step (a test before the states are compared)
+KEY_ROWS = 64
+
+
 def plain_step(V: torch.Tensor, c: float, S: torch.Tensor, m: torch.Tensor, t: int, probes: torch.Tensor,
                rule: UpdateRule, order: torch.Generator):
     """One step of any rule as the textbook writes it (``speedups=False``): the row sets of the
@@ -109,9 +113,12 @@ def evolve(patterns: torch.Tensor, probes: torch.Tensor, *, targets: torch.Tenso
 
 
 def _evolve(patterns, probes, targets, rule: UpdateRule, lam, fast: Speedups | None, **run) -> Trajectory:
-    """evolve after its checks (simulate's own patterns and probes need none)."""
+    """evolve after its checks (simulate's own patterns and probes need none). ``probes``: an (N, P)
+    tensor, or (simulate) a function that returns them in a new array, which the run then takes as its
+    first states instead of a copy (a float64 rerun calls it again)."""
     n, p = patterns.shape
-    net = Network(patterns, lam, checked=rule.parallel, speedups=fast) if fast else \
+    # the fast parallel rules hold V and the states as int8 (compact: issue 27)
+    net = Network(patterns, lam, checked=rule.parallel, speedups=fast, compact=rule.parallel) if fast else \
         Network(patterns, lam, dtype=torch.float64, speedups=Speedups.none())
     while True:
         order = generator(rule.seed, "order", "cpu")
@@ -124,7 +131,7 @@ def _evolve(patterns, probes, targets, rule: UpdateRule, lam, fast: Speedups | N
             if net.device.type == "mps":
                 raise ValueError(f"{err}: this run needs float64 arithmetic to stay exact, which Apple's MPS "
                                  "lacks; allowed on mps: smaller n * p (or run on device='cpu')") from None
-            net = Network(patterns, lam, dtype=torch.float64, speedups=fast)  # unchecked: at most twice
+            net = Network(patterns, lam, dtype=torch.float64, speedups=fast, compact=net.compact)  # at most twice
             run["params"] = params
 
 
@@ -140,15 +147,13 @@ def _stepper(net: Network, rule: UpdateRule, order, fast: Speedups | None, arena
 def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups | None, *, steps, record_energy,
          params, progress) -> Trajectory:
     """The main loop: record, step, classify, drop the probes whose future is known; repeat."""
-    n_probes = probes.shape[1]
+    arena, S = _first_states(net, probes)
+    n_probes = S.shape[1]
     drop_cycles = bool(fast) and fast.drop_two_cycles  # else a 2-cycle is flagged and stepped on
-    pooled = bool(fast) and rule.parallel
-    arena = Arena(net.n, n_probes, net.dtype, net.device, pooled=pooled)
     step = _stepper(net, rule, order, fast, arena, steps)
-    stepper = step if pooled else None  # the step whose buffers follow the dropped probes
+    stepper = step if arena.pooled else None  # the step whose buffers follow the dropped probes
     rec = Recorder(n_probes, net.n, record_energy)
     active = torch.arange(n_probes, device=net.device)  # the probes still being stepped
-    S = arena.take(n_probes).copy_(probes)
     m = net.overlaps(S)
     S_prev, m_prev, tie_prev = None, None, torch.zeros(n_probes, dtype=torch.bool, device=net.device)
     any_cycle, t = False, 0
@@ -176,7 +181,8 @@ def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups 
                 S, new, m, m_new, tied, active = _keep_columns(arena, stepper, keep, S, new, S_prev, m, m_new, tied, active)
             else:
                 _give(arena, S_prev)
-            S_prev, m_prev, S, m, tie_prev = S, m, new, m_new, tied
+            # m(t) is kept for the next step's 2-cycle test by its first KEY_ROWS overlaps (issue 27)
+            S_prev, m_prev, S, m, tie_prev = S, m[:KEY_ROWS].clone(), new, m_new, tied
             t += 1
             bar.update(1)
             bar.set_postfix(running=active.numel(), refresh=False)
@@ -186,6 +192,19 @@ def _run(net: Network, probes, targets, rule: UpdateRule, order, fast: Speedups 
     if remaining and rule.deterministic:  # a 2-cycle that shows up in the very last step
         rec.two_cycle[active[cycle].cpu()] = True
     return rec.finish(steps_run, active if remaining else None, S if remaining else None, clock["seconds"], params)
+
+
+def _first_states(net: Network, probes):
+    """The run's buffers of states and S(0) in the first: the fast parallel rules keep int8 states in three
+    reused buffers (compact, issue 27), the first of them simulate's drawn probes themselves (``probes`` a
+    function that draws them, see :func:`_evolve`); the other rules copy the probes into their states."""
+    drawn = callable(probes)
+    probes = probes() if drawn else probes
+    states = torch.int8 if net.compact else net.dtype
+    first = probes if drawn and probes.dtype == states and probes.is_contiguous() else None
+    arena = Arena(net.n, probes.shape[1], states, net.device, pooled=net.compact, first=first)
+    S = arena.take(probes.shape[1])
+    return arena, S if first is not None else S.copy_(probes)
 
 
 def _record_known_futures(rec, net, t, steps, fixed, cycle, S, new, m_new, targets, active, record_energy) -> bool:
@@ -243,7 +262,8 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     either step; then the future is known. Under async / hybrid / T > 0 a repeat is chance:
     such probes are still moving. At T > 0 nothing is fixed; the count is of probes that did
     not change in this step. *Optimisation:* equal states have equal overlaps, so the full
-    (N, P) comparison runs only on probes whose p overlaps m(t+1) = m(t-1) (p << N).
+    (N, P) comparison runs only on probes whose overlaps m(t+1) = m(t-1) (p << N; ``m_prev``
+    may be the first rows of m(t-1) only).
     """
     none = torch.zeros_like(changed)
     if temperature > 0:
@@ -254,8 +274,8 @@ def classify(rec: Recorder, temperature: float, deterministic: bool, changed, ti
     if S_prev is None or not deterministic:
         return fixed, none
     candidates = changed & ~tied & ~tie_prev
-    if m_new is not None and m_prev is not None:
-        candidates &= (m_new == m_prev).all(0)
+    if m_new is not None and m_prev is not None:  # m_prev: some of m(t-1)'s rows (equal states: equal rows)
+        candidates &= (m_new[:m_prev.shape[0]] == m_prev).all(0)
     if not bool(candidates.any()):
         return fixed, none
     cols = candidates.nonzero().squeeze(1)
@@ -287,6 +307,7 @@ def _keep_columns(arena: Arena, stepper, keep, S, new, S_prev, m, m_new, tied, a
     if stepper is None:
         return S[:, keep], new[:, keep], m[:, keep], m_new[:, keep], tied[keep], active[keep]
     _give(arena, S_prev)
+    arena.shrink(idx.numel())
     new_kept = torch.index_select(new, 1, idx, out=arena.take(idx.numel()))
     arena.give(new)
     stepper.keep(idx)
@@ -386,7 +407,8 @@ def _out_of_memory(failed: str, n, alpha, device, update, steps) -> MemoryError:
 def _simulate(n, p, m0, device, rule: UpdateRule, dense, params, *, lam, fast, **run) -> Trajectory:
     """Draw patterns and probes, run; everything allocated here is freed when it returns or raises."""
     with timer(device) as clock:
-        patterns = random_patterns(n, p, seed=rule.seed, device=device)
+        # int8 for the engine (issue 27: the same draw in a quarter of float32's memory, used in place)
+        patterns = random_patterns(n, p, seed=rule.seed, device=device, dtype=torch.float32 if dense else torch.int8)
         probes = flipped(patterns, m0, seed=rule.seed)  # corrupt without checking the patterns it drew
     if dense:
         from .paper_algorithm import evolve_dense
@@ -396,5 +418,8 @@ def _simulate(n, p, m0, device, rule: UpdateRule, dense, params, *, lam, fast, *
         traj = replace(traj, params={**traj.params, **params})
     else:
         targets = torch.arange(p, device=device)
-        traj = _evolve(patterns, probes, targets, rule, lam, fast, params=params, **run)
+        drawn = [probes]  # handed to the run, not held here; a float64 rerun draws them again
+        del probes
+        traj = _evolve(patterns, lambda: drawn.pop() if drawn else flipped(patterns, m0, seed=rule.seed), targets,
+                       rule, lam, fast, params=params, **run)
     return replace(traj, seconds=clock["seconds"] + traj.seconds)

@@ -9,26 +9,24 @@ from __future__ import annotations
 
 from .device import memory_bytes
 from .patterns import n_patterns
-from .fast.arithmetic import INT8_FIELD_MIN_WORK, INT8_MIN_WORK
+from .fast.arithmetic import ALIGN, FIELD_BLOCK, INT8_FIELD_MIN_WORK, INT8_MIN_WORK, PASS_BLOCK, SPARSE_UPDATE_MAX
+from .fast.int8 import OVERLAP_BLOCK, field_changes_exact
 from .update_rules import LAYERED, NOISE_CHUNK, ONE_AT_A_TIME, PARALLEL
 
 # what a process's first int8 products cost once, whatever their size: oneDNN's kernels and buffers and
 # the check of fast.int8's products_exact / field_changes_exact (measured: 29 MiB peak resident memory)
 INT8_ONCE = 32 * 2**20
 
-# arrays of (neuron, probe) entries a rule holds at its peak, in units of the arithmetic's width (4 for
-# float32), by what the rule is (hopfield_lab.update_rules): the parallel rules the four pooled buffers of
-# fast.arithmetic.Arena, one-at-a-time rules their states, fields and next states in chunks, the rules
-# of row sets one more (calibrated on measured peaks, see tests/test_sizing.py)
-PARALLEL_STATES, ONE_AT_A_TIME_STATES, ROW_SET_STATES = 4, 3, 5
-
-
-def _state_arrays(update: str) -> int:
-    return PARALLEL_STATES if update in PARALLEL else ONE_AT_A_TIME_STATES if update in ONE_AT_A_TIME \
-        else ROW_SET_STATES
+# arrays of (neuron, probe) entries a sequential rule holds at its peak, in units of the arithmetic's width
+# (4 for float32), by what the rule is (hopfield_lab.update_rules): one-at-a-time rules their states, fields and
+# next states in chunks, the rules of row sets one more (calibrated on measured peaks, see tests/test_sizing.py)
+ONE_AT_A_TIME_STATES, ROW_SET_STATES = 3, 5
 # a fixed cost of temperature > 0: the Glauber draws of one chunk (uniforms, thresholds, signs: 12-20 bytes
 # per entry of a chunk measured at N = 2000-8000)
 _NOISE_BYTES = 24
+# the parallel rules (issue 27): bytes a flip of a sparse step costs while the fields follow it (its int64
+# pair, neuron, probe and change, their sorted copies; calibrated on the peaks measured at N = 8000-65,536)
+_FLIP_BYTES = 40
 
 
 def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "sync", steps: int = 100,
@@ -37,35 +35,75 @@ def run_bytes(n: int, p: int, n_probes: int | None = None, *, update: str = "syn
     """Bytes a run needs at its peak (see the module docstring); ``width``: 4 (float32) or 8 (float64).
 
     The peak is the larger of two phases: drawing the patterns and probes (``simulate``: the
-    patterns, the probes, the uniform keys of the flips and the flipped positions, whose number
-    depends on ``m0``), and the run, which holds the patterns and probes it was given (counted
-    unless ``inputs=False``: evolve's caller has them already) and its own arrays: the patterns
-    in the run's arithmetic if not float32, the rule's state buffers, masks and final states,
-    the cached columns of G (sync), the int8 copies, the overlaps, the Glauber draws of one chunk
-    and the records kept on the CPU ((steps + 1) x P float64 overlaps, twice while they are
-    assembled, and as many energies when asked for). Measured at alpha = 0.12 (peak resident
-    memory with glibc returning freed arrays, tests/test_sizing.py): 1.14-1.27x the peak for the
-    T = 0 rules at N = 8000, 1.22x at 16,000, 1.17x at 32,000 (3.50 GiB measured; 17 GiB asked at
-    65,536); more at N of a few thousand, where fixed costs (the int8 kernels' 32 MiB) weigh."""
+    patterns and probes as int8 (float32 for the dense algorithm), the uniform keys of the flips
+    and the flipped positions, whose number depends on ``m0``), and the run: the arrays the rule
+    holds (:func:`_parallel_bytes`, :func:`_sequential_bytes`), the Glauber draws of one chunk and
+    the records kept on the CPU ((steps + 1) x P float64 overlaps, twice while they are assembled,
+    and as many energies when asked for). What the caller holds is counted unless ``inputs=False``
+    (evolve's caller has its patterns and probes already). Measured (peak resident memory with
+    glibc returning freed arrays, tests/test_sizing.py, benchmarks/RESULTS.md): the estimate is
+    1-1.3x the peak of the T = 0 rules at N = 4000-65,536."""
     P = p if n_probes is None else n_probes
-    held = 4 * n * p + 4 * n * P if inputs else 0  # the float32 patterns and probes
     flips = int(max(0.0, min(1.0, (1.0 - m0) / 2.0)) * n)  # an int: sizes stay exact integers however large
-    draw = 4 * n * p + n * p + 4 * n * P + 4 * n * P + 12 * P * flips  # bits, patterns; probes, keys, flips
-    run = held + (width * n * p if width != 4 or not inputs else 0)  # V in the run's arithmetic
-    run += width * _state_arrays(update) * n * P + 2 * n * P  # state buffers; masks, final int8
-    run += 3 * width * p * P                      # overlaps m, the next m, their change
-    if update in PARALLEL and update not in LAYERED:
-        run += width * n * min(p, P)              # the cached columns of G (hopfield_lab.fast.parallel_step)
-    if width == 4:
-        run += 3 * n * p + n * P                  # int8 products: V^T, V packed, V as bytes; the states as bytes
-        if n * p * P >= min(INT8_FIELD_MIN_WORK, INT8_MIN_WORK):
-            run += INT8_ONCE                      # products large enough to be made in int8
+    pw = 4 if dense else 1  # the drawn patterns' and probes' width
+    draw = (n * p if dense else 0) + pw * n * p + pw * n * P + 4 * n * P + 12 * P * flips  # bits; keys, flips
+    int8_once = INT8_ONCE if _int8_products(n, p, P, width) else 0
+    if update in PARALLEL and not dense:
+        run = _parallel_bytes(n, p, P, update, width)
+    else:
+        run = _sequential_bytes(n, p, P, update, width, dense, inputs)
     if temperature > 0:
         run += _NOISE_BYTES * min(NOISE_CHUNK, n * P)
-    run += 8 * (steps + 1) * P * 2 * (2 if record_energy else 1)  # records, twice while assembled
-    if dense:
-        run += 4 * n * n + 4 * n * P              # the paper's N x N matrix J and J S
+    run += 8 * (steps + 1) * P * 2 * (2 if record_energy else 1) + int8_once  # records, twice while assembled
     return int(max(draw if inputs else 0, run))
+
+
+def _int8_products(n: int, p: int, P: int, width: int) -> bool:
+    """Does a run make int8 products (fast.int8): overlaps or rows of G large enough, or field changes
+    where this machine makes them exactly?"""
+    if width != 4:
+        return False
+    return n * p * max(p, P) >= INT8_MIN_WORK or n * p * P >= INT8_FIELD_MIN_WORK and field_changes_exact()
+
+
+def _parallel_bytes(n: int, p: int, P: int, update: str, width: int) -> int:
+    """The compact layout of the parallel rules (issue 27, hopfield_lab.fast): V once as int8 (simulate's
+    own draw), a block of its rows in the arithmetic, three int8 state buffers (simulate's probes the
+    first), m(t), m(t+1) and their change; then the largest of the step's phases: the fields and a block
+    of their signs; the fields, a block of the comparison and the flips of a sparse step; a many-flips
+    step (no fields): V^T as bytes, the ties' mask and the packed states of a block of probes for the
+    int8 overlaps; sync, once most probes have stopped: the cached rows of G and V packed for their int8
+    products, with the states and fields at half their size at most (the buffers shrink then)."""
+    Pa = _aligned(P)
+    run = n * p + width * min(n, max(ALIGN, FIELD_BLOCK // p)) * p + 3 * n * Pa + 3 * width * p * P
+    fields = width * n * Pa
+    signs = fields + 4 * min(n * Pa, PASS_BLOCK)
+    flips = fields + min(n * Pa, PASS_BLOCK) + int(_FLIP_BYTES * SPARSE_UPDATE_MAX * n * P) + 2 * width * p * P
+    overlaps = n * p + n * Pa + 2 * min(n * P, OVERLAP_BLOCK + n * ALIGN)
+    cached = 0
+    if update not in LAYERED:  # even-odd recomputes its memory units and keeps no rows of G
+        cached = width * n * min(p, P) + n * p + (fields - 3 * n * Pa) // 2
+    return run + max(signs, flips, overlaps, cached)
+
+
+def _sequential_bytes(n: int, p: int, P: int, update: str, width: int, dense: bool, inputs: bool) -> int:
+    """The rules of row sets (the patterns they were given as int8, V in the run's arithmetic), and the
+    paper's dense algorithm (float32 patterns and probes): their state buffers, masks and final states,
+    the int8 copies, the overlaps; the dense algorithm's N x N matrix J and J S."""
+    if dense:
+        run = (4 * n * p + 4 * n * P if inputs else 0) + (width * n * p if width != 4 or not inputs else 0)
+        run += width * 4 * n * P + width * n * min(p, P) + 4 * n * n + 4 * n * P
+        run += 3 * n * p if width == 4 else 0
+    else:
+        states = ONE_AT_A_TIME_STATES if update in ONE_AT_A_TIME else ROW_SET_STATES
+        run = (n * p if inputs else 0) + width * n * p + width * states * n * P
+        run += n * p if width == 4 else 0             # int8 overlaps: V^T as bytes
+    run += 2 * n * P + 3 * width * p * P              # masks, final int8; overlaps m, the next m, their change
+    return run + (n * P if width == 4 else 0)         # the states as bytes (int8 overlaps)
+
+
+def _aligned(cols: int) -> int:
+    return -(-cols // ALIGN) * ALIGN
 
 
 def largest_n(alpha: float, device, fraction: float = 0.8, **kwargs) -> int:

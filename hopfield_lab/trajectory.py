@@ -78,7 +78,9 @@ class Recorder:
     def __init__(self, n_probes: int, n: int, energy: bool):
         self.n_probes, self.n, self.want_energy = n_probes, n, energy
         self.overlaps, self.energies, self.converged = [], [], []
-        self.final = torch.zeros(n, n_probes, dtype=torch.int8)
+        # the final states of the probes that stopped, as they stop: assembled by finish (issue 27: no (N, P)
+        # array from the start of the run)
+        self.finals: list[tuple[torch.Tensor, torch.Tensor]] = []
         self.two_cycle = torch.zeros(n_probes, dtype=torch.bool)
         self.fixed_at: list[tuple[int, torch.Tensor]] = []
         self.cycle_at: list[tuple[int, torch.Tensor, torch.Tensor, torch.Tensor | None]] = []
@@ -101,7 +103,7 @@ class Recorder:
         if cols.numel():
             cols = cols.cpu()
             self.fixed_at.append((t, cols))
-            self.final[:, cols] = states.cpu().to(torch.int8)
+            self.finals.append((cols, states.cpu().to(torch.int8)))
             self.n_fixed += cols.numel()
 
     def drop_cycle(self, t: int, steps: int, cols: torch.Tensor, state_a, state_b, over_b, energy_b) -> None:
@@ -109,19 +111,23 @@ class Recorder:
         if cols.numel():
             cols = cols.cpu()
             self.cycle_at.append((t, cols, over_b.cpu().double() / self.n, None if energy_b is None else energy_b.cpu().double()))
-            self.final[:, cols] = (state_a if (steps - t) % 2 == 0 else state_b).cpu().to(torch.int8)
+            self.finals.append((cols, (state_a if (steps - t) % 2 == 0 else state_b).cpu().to(torch.int8)))
             self.two_cycle[cols] = True
 
     def finish(self, steps_run: int, cols, states, seconds: float, params: dict) -> Trajectory:
         """The trajectory; ``cols`` / ``states``: probes still running at the end and their states."""
+        final = torch.zeros(self.n, self.n_probes, dtype=torch.int8)
         if cols is not None and cols.numel():
-            self.final[:, cols.cpu()] = states.cpu().to(torch.int8)
+            final[:, cols.cpu()] = states.cpu().to(torch.int8)
+        while self.finals:  # each block's memory goes once it is in place
+            cols, states = self.finals.pop()
+            final[:, cols] = states
         self.converged += [self.n_fixed] * (steps_run + 1 - len(self.converged))
         overlaps = self._complete(self.overlaps, steps_run, [c[2] for c in self.cycle_at])
         energy = (self._complete(self.energies, steps_run, [c[3] for c in self.cycle_at])
                   if self.want_energy else None)
         return Trajectory(overlaps, torch.tensor(self.converged, dtype=torch.int64), self.two_cycle,
-                          self.final, energy, steps_run, seconds, params)
+                          final, energy, steps_run, seconds, params)
 
     def _complete(self, rows: list, steps_run: int, cycle_values: list) -> torch.Tensor:
         out = torch.full((steps_run + 1, self.n_probes), float("nan"), dtype=torch.float64)

@@ -365,8 +365,8 @@ def test_mutation_aligned_product_keeping_a_padding_column_is_caught(monkeypatch
     monkeypatch.setattr(arithmetic, "SCRATCH", 2**10)
     product = arithmetic.product
 
-    def shifted(A, B, out=None):
-        h = product(A, B, out=out)
+    def shifted(A, B, out=None, **padded):
+        h = product(A, B, out=out, **padded)
         if B.shape[1] % 16:
             h[:, :-1] = h[:, 1:].clone()
         return h
@@ -627,3 +627,27 @@ def test_the_reported_lam_045_case_equals_an_exact_integer_coupling_matrix():
     assert torch.equal(traj.overlaps[1], (V * first).sum(0).double() / 1000)
     ref = reference_run(V, S, lam=0.45, steps=30, tie="keep", seed=1)
     assert torch.equal(traj.final_state, ref["final_state"]) and torch.equal(traj.overlaps, ref["overlaps"])
+
+
+@pytest.mark.parametrize("update,mode", [("sync", dict(tie="random")), ("sync", dict(tie="keep", lam=0.5)),
+                                         ("even-odd", dict(tie="random")), ("sync", dict(temperature=0.3))])
+@pytest.mark.parametrize("int8_products", [False, True])
+def test_compact_layout_in_small_blocks_matches_the_reference(update, mode, int8_products, monkeypatch):
+    # issue 27: the parallel rules hold V as int8 and convert it a block of rows at a time (FIELD_BLOCK),
+    # pass over the states in row blocks (PASS_BLOCK) and pack the states of the int8 overlaps a block of
+    # probes at a time (OVERLAP_BLOCK); every block size lowered so a run of N = 400 takes several
+    from hopfield_lab.fast import arithmetic, int8
+
+    blocks = []
+    rows = arithmetic.Network.rows
+    monkeypatch.setattr(arithmetic, "FIELD_BLOCK", 48 * 70)
+    monkeypatch.setattr(arithmetic, "PASS_BLOCK", 48 * 30)
+    monkeypatch.setattr(int8, "OVERLAP_BLOCK", 400 * 20)
+    if int8_products:  # else the float products (too small a product for int8)
+        if not int8.products_exact():
+            pytest.skip("no exact int8 products on this machine")
+        monkeypatch.setattr(arithmetic, "INT8_MIN_WORK", 0)
+    monkeypatch.setattr(arithmetic.Network, "rows", lambda self, a, b: blocks.append((a, b)) or rows(self, a, b))
+    fast, ref = both(400, 48, m0=0.7, steps=25, update=update, **mode)
+    assert len({a for a, _ in blocks}) >= 5, "V must be converted in several blocks of rows"
+    assert_identical(fast, ref)

@@ -122,10 +122,17 @@ def test_the_estimate_is_within_1_3x_of_the_measured_peak_at_n_8000(update):
 
 
 def test_the_cached_columns_of_g_count_where_they_are_kept():
-    # sync keeps up to min(p, P) rows of G = V V^T (fast.parallel_step.ColumnCache); even-odd, which
-    # recomputes its memory units, keeps none: the estimates differ by exactly those rows
-    for n, p, probes in ((8000, 960, None), (8000, 960, 100), (2000, 100, 300)):
-        kept = min(p, p if probes is None else probes)
-        assert run_bytes(n, p, probes, update="sync") - run_bytes(n, p, probes, update="even-odd") == 4 * n * kept
-        assert run_bytes(n, p, probes, update="sync", width=8) - run_bytes(n, p, probes, update="even-odd", width=8) \
-            == 8 * n * kept
+    # sync keeps up to min(p, P) rows of G = V V^T (fast.parallel_step.ColumnCache) and V packed for their int8
+    # products; even-odd, which recomputes its memory units, keeps none. The rows fill once most probes have
+    # stopped (issue 27: the states and fields have shrunk by then), so they raise sync's estimate only where
+    # they outweigh the first steps' fields and flips: hardly with one probe per pattern, clearly with few probes
+    for n, p, probes in ((8000, 960, None), (2000, 100, 300), (8000, 960, 100), (8000, 960, 10)):
+        for width in (4, 8):
+            kept = min(p, p if probes is None else probes)
+            more = run_bytes(n, p, probes, update="sync", width=width) - \
+                run_bytes(n, p, probes, update="even-odd", width=width)
+            assert 0 <= more <= width * n * kept + n * p
+            if probes is None:
+                assert more <= 0.01 * run_bytes(n, p, probes, update="sync", width=width)
+            if probes is not None and probes < p:
+                assert more > 0

@@ -36,6 +36,13 @@ EXACT_FLOAT32 = 2**24  # float32 holds every integer of smaller magnitude exactl
 SPARSE_UPDATE_MAX = 0.03  # update m sparsely while at most this fraction of bits moved (measured)
 ALIGN = 16  # float32 columns per 64-byte cache line: output rows of this many columns keep CPU GEMMs fast
 SCRATCH = 2**21  # elements of the aligned scratch block of :func:`product` (8 MiB in float32)
+# entries of V a compact network converts to its arithmetic at once for a float product (64 MiB in float32):
+# all of V up to N ~ 11,800 at alpha = 0.12, blocks of N / 8 rows at N = 32,000 (issue 27)
+FIELD_BLOCK = 2**24
+# entries of the (N, P) arrays that a compact run's whole-array passes (signs, comparisons) take at once: their
+# temporaries (4 MiB in float32) stay in the cache and on malloc's heap (glibc gives arrays above 32 MiB back to
+# the system when freed, and the next one costs a page fault every 4 KiB)
+PASS_BLOCK = 2**20
 
 
 def full_precision_float32() -> bool:
@@ -103,15 +110,22 @@ class Network:
 
     ``checked``: check the exactness bound of every field product (see the module docstring);
     ``dtype``: force the arithmetic (the float64 rerun of a checked run); ``speedups``: which
-    optimisations of the products are on (:class:`hopfield_lab.fast.Speedups`, default all)."""
+    optimisations of the products are on (:class:`hopfield_lab.fast.Speedups`, default all).
+
+    *Optimisation (compact patterns, issue 27):* a ``compact`` network (the parallel rules) holds
+    V as int8 +/-1 (int8 patterns are taken as they are, not copied: simulate's own draw), a
+    quarter of float32's memory, and converts a block of FIELD_BLOCK entries of its rows at a time
+    to the arithmetic for its float products (:meth:`rows`); the same integer sums, so exact."""
 
     def __init__(self, patterns: torch.Tensor, lam: float, checked: bool = False, dtype: torch.dtype | None = None,
-                 speedups: Speedups = Speedups()):
+                 speedups: Speedups = Speedups(), compact: bool = False):
         self.n, self.p = patterns.shape
-        self.speedups = speedups
+        self.speedups, self.compact = speedups, compact
         self.device = patterns.device
         self.dtype = dtype or choose_dtype(self.n, self.p, lam, self.device, checked)
-        self.V = patterns.to(self.dtype)
+        self.V = patterns.to(torch.int8).contiguous() if compact else patterns.to(self.dtype)  # V as held
+        self.block = max(ALIGN, min(self.n, FIELD_BLOCK // self.p)) if compact else self.n  # rows converted at once
+        self._scratch = None  # compact: a block of V's rows in the arithmetic, reused
         self.c = self_term(lam, self.p)
         # only where the a priori bound p N + |c| < 2**24 does not already cover every product
         self.checked = checked and self.dtype == torch.float32 and not float32_bound_holds(self.n, self.p, lam)
@@ -133,13 +147,38 @@ class Network:
         if self.checked and m.numel() and not self.exact(m, extra):
             raise NeedsFloat64(f"sum |m| + |c| reaches 2**24 at n={self.n}, p={self.p}")
 
+    def rows(self, a: int, b: int) -> torch.Tensor:
+        """V[a:b] in the run's arithmetic (compact: in a reused scratch block, valid until the next call)."""
+        if not self.compact:
+            return self.V[a:b]
+        if self._scratch is None:
+            self._scratch = torch.empty(self.block, self.p, dtype=self.dtype, device=self.device)
+        return self._scratch[: b - a].copy_(self.V[a:b])
+
+    def gathered(self, neurons: torch.Tensor) -> torch.Tensor:
+        """V[neurons] (at most a block of them) in the run's arithmetic, in the scratch block of :meth:`rows`."""
+        if not self.compact:
+            return self.V[neurons]
+        self.rows(0, 0)
+        return self._scratch[: neurons.numel()].copy_(self.V[neurons])
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """The row blocks (a, b) of V that :meth:`rows` converts at once (one block unless compact)."""
+        return [(a, min(self.n, a + self.block)) for a in range(0, self.n, self.block)]
+
     def overlaps(self, S: torch.Tensor) -> torch.Tensor:
         """m = V^T S: N times the overlap of every pattern with every state (S: +/-1 states)."""
         if self._int8(self.n * self.p * S.shape[1]):
-            if self._int8_patterns is None:
-                self._int8_patterns = int8.byte_rows(self.V.T)
-            return int8.byte_overlaps(self._int8_patterns, S)
-        return self.V.T @ S
+            rows = self._int8_patterns if self._int8_patterns is not None else int8.byte_rows(self.V.T)
+            if not self.compact:  # kept; a compact network makes V^T's bytes for each product (issue 27)
+                self._int8_patterns = rows
+            return int8.byte_overlaps(rows, S)
+        if not self.compact:
+            return self.V.T @ S
+        m = torch.zeros(self.p, S.shape[1], dtype=self.dtype, device=self.device)
+        for a, b in self.blocks():  # the int8 states converted a block of rows at a time, with V's
+            m.addmm_(self.rows(a, b).T, S[a:b].to(self.dtype))
+        return m
 
     def gram_rows(self, neurons: torch.Tensor) -> torch.Tensor:
         """Rows G[neurons] of G = V V^T (entries of at most p in size), in the run's arithmetic."""
@@ -147,7 +186,11 @@ class Network:
             if self._int8_packed is None:
                 self._int8_packed = int8.packed_weights(self.V, neurons.numel())
             return int8.byte_product(int8.byte_rows(self.V[neurons]), self._int8_packed, self.n)
-        return self.V[neurons] @ self.V.T
+        left = self.V[neurons].to(self.dtype)
+        out = torch.empty(neurons.numel(), self.n, dtype=self.dtype, device=self.device)
+        for a, b in self.blocks():
+            out[:, a:b] = left @ self.rows(a, b).T
+        return out
 
     def int8_field_change(self, dm: torch.Tensor) -> tuple[torch.Tensor, float] | None:
         """Can N h follow a change ``dm`` (p, P) of the overlaps by an int8 product
@@ -183,7 +226,7 @@ class Network:
         int8.add_byte_product(self._int8_V, dm.index_fill(0, big, 0) if big.numel() else dm,
                           h.as_strided((n, wide), (wide, 1)))
         if big.numel():
-            h.addmm_(self.V[:, big], dm[big])
+            h.addmm_(self.V[:, big].to(self.dtype), dm[big])
 
     def _int8(self, work: int) -> bool:
         """Is a +/-1 product of ``work`` multiply-adds to be made in int8 (see the module docstring)?"""
@@ -191,10 +234,24 @@ class Network:
             self.device.type == "cpu" and int8.products_exact()
 
     def field(self, rows, m: torch.Tensor, S: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
-        """N times the local field on ``rows``: V[rows] m + c S[rows]."""
+        """N times the local field on ``rows``: V[rows] m + c S[rows] (a compact network: every row)."""
         self.check_exact(m)
-        h = product(self.V[rows], m, out=out)
-        return h.add_(S[rows], alpha=self.c) if self.c else h
+        if not self.compact:
+            h = product(self.V[rows], m, out=out)
+            return h.add_(S[rows], alpha=self.c) if self.c else h
+        P = m.shape[1]
+        h = torch.empty(self.n, P, dtype=self.dtype, device=self.device) if out is None else out
+        padded = None  # m padded to whole cache lines once for all blocks (see product)
+        if self.device.type == "cpu" and P % ALIGN:
+            padded = torch.zeros(self.p, _aligned(P), dtype=self.dtype, device=self.device)
+            padded[:, :P] = m
+        for a, b in self.blocks():  # V's rows converted a block at a time
+            product(self.rows(a, b), m, out=h[a:b], padded=padded)
+        if self.c:  # the int8 states converted a few rows at a time
+            step = max(1, PASS_BLOCK // max(1, P))
+            for a in range(0, self.n, step):
+                h[a:a + step].add_(S[a:a + step].to(self.dtype), alpha=self.c)
+        return h
 
     def energy(self, m: torch.Tensor) -> torch.Tensor:
         """E / N = -S.J.S / (2 N) = -(|m|^2 + c N) / (2 N^2), from S.S = N."""
@@ -213,7 +270,22 @@ class Network:
         if not self.speedups.sparse_overlaps or nnz > SPARSE_UPDATE_MAX * new.numel() or \
                 self.device.type not in ("cpu", "cuda"):
             return self.overlaps(new)
-        return m + rows_by_probe(self.V, cols, rows, delta, new.shape[1]).T
+        if not self.compact:
+            return m + rows_by_probe(self.V, cols, rows, delta, new.shape[1]).T
+        # compact: the rows of the flipped neurons only, converted a block of them at a time
+        if rows.numel() > 1 and not bool((rows[1:] >= rows[:-1]).all()):  # (ParallelStep's come sorted)
+            order = torch.sort(rows, stable=True).indices
+            rows, cols, delta = rows[order], cols[order], delta[order]
+        neurons, slot = torch.unique_consecutive(rows, return_inverse=True)
+        firsts = torch.arange(0, neurons.numel() + self.block, self.block, device=rows.device)
+        bounds = torch.searchsorted(slot, firsts.clamp_(max=neurons.numel())).tolist()
+        change = None  # (P, p): summed in the layout rows_by_probe gives, added to m once
+        for k, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+            if hi > lo:
+                table = self.gathered(neurons[k * self.block:(k + 1) * self.block])
+                part = rows_by_probe(table, cols[lo:hi], slot[lo:hi] - k * self.block, delta[lo:hi], new.shape[1])
+                change = part if change is None else change.add_(part)
+        return m + change.T
 
 
 def rows_by_probe(table: torch.Tensor, probes: torch.Tensor, index: torch.Tensor, values: torch.Tensor,
@@ -233,8 +305,10 @@ def _aligned(cols: int) -> int:
     return -(-cols // ALIGN) * ALIGN
 
 
-def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
-    """A @ B, into ``out`` if given.
+def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None,
+            padded: torch.Tensor | None = None) -> torch.Tensor:
+    """A @ B, into ``out`` if given; ``padded``: B padded as below, made once by a caller that multiplies
+    it by several blocks of rows (:meth:`Network.field`).
 
     *Optimisation (aligned output rows):* on a CPU, a product whose output rows are not a
     whole number of cache lines (B's columns, the running probes, not a multiple of 16) runs
@@ -247,8 +321,9 @@ def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -
     if A.device.type != "cpu" or cols % ALIGN == 0 or rows * cols < SCRATCH:
         return torch.mm(A, B, out=out)
     wide = _aligned(cols)
-    padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
-    padded[:, :cols] = B
+    if padded is None:
+        padded = torch.zeros(B.shape[0], wide, dtype=B.dtype, device=B.device)
+        padded[:, :cols] = B
     if out.stride() == (wide, 1):  # ``out`` has aligned rows already (Arena.take(cols, aligned=True))
         torch.mm(A, padded, out=out.as_strided((rows, wide), (wide, 1)))
         return out
@@ -261,19 +336,25 @@ def product(A: torch.Tensor, B: torch.Tensor, out: torch.Tensor | None = None) -
 
 
 class Arena:
-    """*Optimisation (buffer reuse):* four (N, P) buffers reused in turn for the previous,
-    current and next states and the fields.
+    """*Optimisation (buffer reuse):* three (N, P) buffers reused in turn for the previous,
+    current and next states (int8 +/-1 for the compact parallel rules, issue 27).
 
     A fresh tensor of many megabytes costs page faults every time it is touched anew (the
     allocator returns big blocks to the OS when they are freed); on a CPU those faults cost
     more than the arithmetic on the array. Reusing three buffers avoids that; as probes
-    are dropped the arrays shrink inside them. Unpooled, ``take`` simply allocates.
+    are dropped the arrays shrink inside them, and once at most half of the room is used
+    (:meth:`shrink`) smaller buffers replace them as they come back (the memory follows the
+    running probes). ``first``: a contiguous (N, P) array of the dtype handed over (simulate's
+    probes): it is the first array taken, not copied. Unpooled, ``take`` simply allocates.
     """
 
-    def __init__(self, n: int, cols: int, dtype, device, pooled: bool = True):
+    def __init__(self, n: int, cols: int, dtype, device, pooled: bool = True, first: torch.Tensor | None = None):
         self.n, self.dtype, self.device, self.pooled = n, dtype, device, pooled
-        cols = _aligned(cols) if device.type == "cpu" else cols  # room for aligned rows
-        self.free = [torch.empty(n * cols, dtype=dtype, device=device) for _ in range(4 if pooled else 0)]
+        self.cols = _aligned(cols) if device.type == "cpu" else cols  # room for aligned rows
+        self.free = [torch.empty(n * self.cols, dtype=dtype, device=device)
+                     for _ in range((3 - (first is not None)) if pooled else 0)]
+        if pooled and first is not None:
+            self.free.append(first.view(-1))
         self.owner: dict[int, torch.Tensor] = {}
 
     def take(self, cols: int, aligned: bool = False) -> torch.Tensor:
@@ -281,7 +362,7 @@ class Arena:
         of 16 apart (a strided view), so :func:`product` can write them without a scratch copy."""
         if not self.pooled:
             return torch.empty(self.n, cols, dtype=self.dtype, device=self.device)
-        flat = self.free.pop()
+        flat = self.free.pop() if self.free else torch.empty(self.n * self.cols, dtype=self.dtype, device=self.device)
         wide = _aligned(cols) if aligned and self.device.type == "cpu" else cols
         view = flat[: self.n * wide].view(self.n, wide)[:, :cols]
         self.owner[view.data_ptr()] = flat
@@ -289,4 +370,13 @@ class Arena:
 
     def give(self, view: torch.Tensor | None) -> None:
         if self.pooled and view is not None:
-            self.free.append(self.owner.pop(view.data_ptr()))
+            flat = self.owner.pop(view.data_ptr())
+            if flat.numel() <= self.n * self.cols:  # a buffer of the present size (or the first array)
+                self.free.append(flat)
+
+    def shrink(self, cols: int) -> None:
+        """Only ``cols`` columns are used from now on: at most half the room, smaller buffers from now on."""
+        wide = _aligned(cols) if self.device.type == "cpu" else cols
+        if self.pooled and 2 * wide <= self.cols:
+            self.cols = wide
+            self.free = [flat for flat in self.free if flat.numel() <= self.n * wide]

@@ -22,6 +22,8 @@ INT8_FIELD_COST = 0.6
 # the largest change of an overlap an int8 field change takes in one byte: changes are even (a flip moves an
 # overlap by +/-2), so half of one, at most 127, is the byte (see add_field_change)
 INT8_STEP = 254
+# state entries whose int8 overlaps are made at once (byte_overlaps packs the states a block of probes at a time)
+OVERLAP_BLOCK = 2**25
 
 
 def products_exact() -> bool:
@@ -74,16 +76,28 @@ def _check_field_changes() -> bool:
 
 
 def byte_rows(A: torch.Tensor) -> torch.Tensor:
-    """A +/-1 matrix as contiguous unsigned bytes A + 128 (127 or 129)."""
-    return A.to(torch.int8).contiguous().view(torch.uint8).add_(128)
+    """A +/-1 matrix as contiguous unsigned bytes A + 128 (127 or 129), in a new array (an int8 ``A``, the
+    compact patterns of :class:`~hopfield_lab.fast.arithmetic.Network`, is left as it is)."""
+    out = torch.empty(A.shape, dtype=torch.uint8, device=A.device)
+    out.view(torch.int8).copy_(A)
+    return out.add_(128)
 
 
 def byte_overlaps(rows: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
     """V^T S from V^T as unsigned bytes and +/-1 states S, in float32: oneDNN's int8 product
     ((u8 - 128) times s8, summed in int32; every pair of products is at most 2 * 129 in size, so
     the CPUs without VNNI, which add pairs in int16, cannot saturate either). Exact: the sums
-    are integers of at most N < 2**24."""
-    return byte_product(rows, packed_weights(S.T, rows.shape[0]), S.shape[1])
+    are integers of at most N < 2**24. The states are packed (a copy and its packed form, 2 bytes an
+    entry) for a block of OVERLAP_BLOCK entries at a time (issue 27: not for all probes at once)."""
+    cols = S.shape[1]
+    block = max(1, OVERLAP_BLOCK // max(1, S.shape[0]))
+    if cols <= block:
+        return byte_product(rows, packed_weights(S.T, rows.shape[0]), cols)
+    out = torch.empty(rows.shape[0], cols, dtype=torch.float32, device=S.device)
+    for a in range(0, cols, block):
+        b = min(cols, a + block)
+        out[:, a:b] = byte_product(rows, packed_weights(S[:, a:b].T, rows.shape[0]), b - a)
+    return out
 
 
 def packed_weights(W: torch.Tensor, rows: int) -> torch.Tensor:

@@ -54,6 +54,36 @@ SPARSE_FLIP = 32
 SPARSE_DEVICES = ("cpu", "cuda")  # where the flips' rows are summed by embedding_bag (measured there)
 
 
+def _row_blocks(A: torch.Tensor) -> list[tuple[int, int]]:
+    """Row blocks (a, b) of an (N, P) array, PASS_BLOCK entries each: the whole-array passes of a step go
+    through them, so no (N, P) temporary (a float sign, a bool comparison) exists (issue 27)."""
+    step = max(1, arithmetic.PASS_BLOCK // max(1, A.shape[1]))
+    return [(a, min(A.shape[0], a + step)) for a in range(0, A.shape[0], step)]
+
+
+def _pairs(new: torch.Tensor, S: torch.Tensor, most: float) -> torch.Tensor | None:
+    """The (neuron, probe) pairs where ``new`` and S differ (k x 2, sorted by neuron), or None if there
+    are more than ``most``."""
+    found, count = [], 0
+    for a, b in _row_blocks(new):
+        moved = torch.ne(new[a:b], S[a:b])
+        count += int(torch.count_nonzero(moved))
+        if count > most:
+            return None
+        pairs = moved.nonzero()
+        pairs[:, 0] += a
+        found.append(pairs)
+    return torch.cat(found) if len(found) > 1 else found[0]
+
+
+def _changed(new: torch.Tensor, S: torch.Tensor) -> torch.Tensor:
+    """Per probe, whether any state differs."""
+    changed = torch.zeros(new.shape[1], dtype=torch.bool, device=new.device)
+    for a, b in _row_blocks(new):
+        changed |= torch.ne(new[a:b], S[a:b]).any(0)
+    return changed
+
+
 class ColumnCache:
     """Rows G[j] = V_j V^T (= columns: G is symmetric) of recently used neurons j, in the run's
     arithmetic, one row per slot. At most ``capacity`` rows (allocated as needed); when full,
@@ -122,6 +152,8 @@ class ParallelStep:
     def __init__(self, net: Network, rule: UpdateRule, arena: Arena, steps: int = 1, speedups: Speedups = Speedups()):
         self.net, self.rule, self.arena, self.speedups = net, rule, arena, speedups
         self.h: torch.Tensor | None = None  # N h(t) of the running probes, when known
+        # the fields' own buffer (the states are int8: issue 27), flat; rows 16 columns apart on a CPU
+        self._flat: torch.Tensor | None = None
         incremental = not rule.layered  # even-odd recomputes its memory units by definition
         self.cache = ColumnCache(net, net.p) if speedups.cached_gram_rows and incremental else None
         self.by_change = speedups.int8_field_changes and incremental  # by the overlaps' change where cheaper
@@ -134,33 +166,36 @@ class ParallelStep:
         net, rule = self.net, self.rule
         P = S.shape[1]
         if self.h is None:
-            self.h = net.field(slice(None), m, S, out=self.arena.take(P, aligned=True))
+            self.h = net.field(slice(None), m, S, out=self._fields(P))
         new = self.arena.take(P)
-        if rule.temperature > 0:  # Glauber: +/-1 decisions, no ties
-            decide(self.h, S, self.rows, active, t, net.n, rule, out=new)
-        else:
-            torch.sign(self.h, out=new)  # ties (sign 0) are decided below
-        moved = torch.ne(new, S)
-        if not self.speedups.sparse_overlaps or \
-                int(torch.count_nonzero(moved)) > arithmetic.SPARSE_UPDATE_MAX * moved.numel():
+        for a, b in _row_blocks(new):  # the decisions a block of rows at a time, into the int8 states
+            if rule.temperature > 0:  # Glauber: +/-1 decisions, no ties
+                decide(self.h[a:b], S[a:b], self.rows[a:b], active, t, net.n, rule, out=new[a:b])
+            else:
+                new[a:b] = torch.sign(self.h[a:b])  # ties (sign 0) are decided below
+        most = arithmetic.SPARSE_UPDATE_MAX * new.numel() if self.speedups.sparse_overlaps else -1
+        pairs = _pairs(new, S, most)
+        if pairs is None:
             # many flips (the first steps, high T): whole-array work; lists of the pairs would
             # cost more memory than the states themselves
+            self._forget_fields(release=True)  # made anew by the next step: their memory goes meanwhile
             if rule.temperature > 0:
                 tied = torch.zeros(P, dtype=torch.bool, device=net.device)
             else:  # the ties, over the whole array
                 new, tied = settle_ties(new, S, self.rows, active, t, rule)
-            self._forget_fields()
-            return new, net.overlaps(new), torch.ne(new, S).any(0), tied, None
-        j, c, tied = self._flips(new, S, moved, t, active)
-        d = 2 * new[j, c]  # S(t+1) - S(t) = +/-2 at every flip
+            return new, net.overlaps(new), _changed(new, S), tied, None
+        j, c, tied = self._flips(new, S, pairs, t, active)
+        del pairs
+        d = 2 * new[j, c].to(net.dtype)  # S(t+1) - S(t) = +/-2 at every flip
         counts = torch.bincount(c, minlength=P)
         m_new = net.overlaps(new) if rule.layered else net.update_overlaps(m, new, j, c, d)
         self._next_fields(m, m_new, j, c, d, counts, t)
         return new, m_new, counts > 0, tied, None
 
-    def _flips(self, new, S, moved, t, active):
-        """The (neuron, probe) pairs whose state changes, ties (sign 0) decided on the way."""
-        j, c = moved.nonzero().unbind(1)
+    def _flips(self, new, S, pairs, t, active):
+        """The (neuron, probe) pairs whose state changes (``pairs``: where new and S differ), ties
+        (sign 0) decided on the way."""
+        j, c = pairs.unbind(1)
         tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
         zero = new[j, c] == 0
         if bool(zero.any()):
@@ -217,10 +252,19 @@ class ParallelStep:
             return float("inf"), None
         return P * (arithmetic.INT8_FIELD_COST + big.numel() / net.p), big
 
-    def _forget_fields(self) -> None:
-        """N h(t+1) will come from the product: give its buffer back."""
-        self.arena.give(self.h)
+    def _fields(self, P: int) -> torch.Tensor:
+        """An (N, P) array for the fields in their buffer (made anew when missing or twice too large)."""
+        n, wide = self.net.n, arithmetic._aligned(P) if self.net.device.type == "cpu" else P
+        if self._flat is None or not n * wide <= self._flat.numel() < 2 * n * wide:
+            self._flat = None  # the old buffer goes first
+            self._flat = torch.empty(n * wide, dtype=self.net.dtype, device=self.net.device)
+        return self._flat[: n * wide].view(n, wide)[:, :P]
+
+    def _forget_fields(self, release: bool = False) -> None:
+        """N h(t+1) will come from the product: drop the fields (``release``: and their buffer)."""
         self.h = None
+        if release:
+            self._flat = None
 
     def _payback(self, hit: torch.Tensor, distinct: int, P: int, saved: float, t: int) -> float:
         """Columns of G worth computing now beyond what this step saves at once: filling the cache pays
@@ -234,11 +278,17 @@ class ParallelStep:
         return again * min(self.steps - t - 1, lifetime) * saved
 
     def keep(self, idx: torch.Tensor) -> None:
-        """Only the probes ``idx`` keep running: shrink the kept fields with them."""
-        if self.h is not None:
-            kept = self.arena.take(idx.numel(), aligned=True)
-            wide = kept.stride(0)  # rows 16 columns apart on a CPU: fill them whole (a contiguous copy is fast)
-            pad = idx[-1:].expand(wide - idx.numel())
-            torch.index_select(self.h, 1, torch.cat([idx, pad]), out=kept.as_strided((kept.shape[0], wide), (wide, 1)))
-            self.arena.give(self.h)
-            self.h = kept
+        """Only the probes ``idx`` keep running: shrink the kept fields with them, in their buffer (the
+        kept columns move to the front a block of rows at a time: row r to r * wide, never past its old
+        start, each block read before it is written), or into a smaller one once at most half is used."""
+        if self.h is None:
+            return
+        n, k, old = self.net.n, idx.numel(), self.h
+        wide = arithmetic._aligned(k) if self.net.device.type == "cpu" else k
+        cols = torch.cat([idx, idx[-1:].expand(wide - k)])  # whole rows of 16 columns (a contiguous copy is fast)
+        if self._flat.numel() >= 2 * n * wide:
+            self._flat = None  # a smaller buffer (the old one goes with ``old``)
+        target = self._fields(k).as_strided((n, wide), (wide, 1))
+        for a, b in _row_blocks(old):
+            target[a:b] = torch.index_select(old[a:b], 1, cols)
+        self.h = target[:, :k]
