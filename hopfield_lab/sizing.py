@@ -78,7 +78,7 @@ def _parallel_bytes(n: int, p: int, P: int, update: str, width: int) -> int:
     run = n * p + width * min(n, max(ALIGN, FIELD_BLOCK // p)) * p + 3 * n * Pa + 3 * width * p * P
     fields = width * n * Pa
     signs = fields + 4 * min(n * Pa, PASS_BLOCK)
-    flips = fields + min(n * Pa, PASS_BLOCK) + int(_FLIP_BYTES * SPARSE_UPDATE_MAX * n * P) + 2 * width * p * P
+    flips = fields + min(n * Pa, PASS_BLOCK) + _FLIP_BYTES * n * P * round(SPARSE_UPDATE_MAX * 10**6) // 10**6 + 2 * width * p * P
     overlaps = n * p + n * Pa + 2 * min(n * P, OVERLAP_BLOCK + n * ALIGN)
     cached = 0
     if update not in LAYERED:  # even-odd recomputes its memory units and keeps no rows of G
