@@ -84,7 +84,7 @@ lab: $(STAMP) work
 # The student versions run inside tests/test_nbgrader_workflow.py (autograded as released stubs and
 # as wrong submissions, errors allowed only in the tagged cells), so nbval runs the course notebooks.
 test: $(DEV_STAMP)
-	$(call say,Unit tests (with nbgrader's workflow on every exercise notebook) and every notebook under nbval, with the website browser test (about 7 minutes on 2 cores with CI=true))
+	$(call say,Unit tests (with nbgrader's workflow on every exercise notebook) and every notebook under nbval, with the website browser test (about 8 minutes on 2 cores with CI=true))
 	$(PY) -m pytest -p no:cacheprovider tests notebooks $(NBVAL)
 
 unit: $(DEV_STAMP)
