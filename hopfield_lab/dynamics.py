@@ -39,7 +39,7 @@ from .patterns import flipped, n_patterns, random_patterns
 from .rng import generator
 from .sizing import check_fits
 from .trajectory import Recorder, Trajectory
-from .update_rules import TIES, UPDATES, UpdateRule, decide, glauber_draws, row_index, stable, validate
+from .update_rules import TIES, UPDATES, UpdateRule, decide, glauber_draws, row_index, stable, validate, visits_all
 
 __all__ = ["evolve", "simulate", "plain_step", "Trajectory", "UPDATES", "TIES"]
 
@@ -64,8 +64,7 @@ def plain_step(V: torch.Tensor, c: float, S: torch.Tensor, m: torch.Tensor, t: i
     sets = rule.row_sets(n, order)
     old, S, m = S, S.clone(), m.clone()
     tied = torch.zeros(S.shape[1], dtype=torch.bool, device=S.device)
-    visited = sum(len(range(n)[rows]) if isinstance(rows, slice) else rows.numel() for rows in sets)
-    settled = stable(V @ m + c * S, S, rule.tie) if visited < n else None
+    settled = None if visits_all(sets, n) else stable(V @ m + c * S, S, rule.tie)
     for rows in sets:
         h = V[rows] @ m + c * S[rows]
         new, coin = decide(h, S[rows], row_index(rows, S.device), probes, t, n, rule)
@@ -228,8 +227,7 @@ def _sequential_step(net: Network, rule: UpdateRule, order, S, m, t, active):
         S, m = S.clone(), m.clone()
         changed, tied = async_chunks.sweep(net, S, m, [rows.start for rows in sets], t, active, rule)
         return S, m, changed, tied, None
-    visited = sum(len(range(net.n)[rows]) if isinstance(rows, slice) else rows.numel() for rows in sets)
-    full = net.field(slice(None), m, S) if visited < net.n else None  # hybrid: is every neuron aligned?
+    full = None if visits_all(sets, net.n) else net.field(slice(None), m, S)  # hybrid: is every neuron aligned?
     settled = stable(full, S, rule.tie) if full is not None else None
     S, m = S.clone(), m.clone()
     changed = torch.zeros(S.shape[1], dtype=torch.bool, device=net.device)

@@ -129,6 +129,11 @@ def validate(*, n=None, alpha=None, lam=0.0, m0=None, steps=100, update="sync", 
     return rule
 
 
+def visits_all(sets: list, n: int) -> bool:
+    """Do the row sets of a step visit all ``n`` neurons (else a fixed point needs every field checked)?"""
+    return sum(len(range(n)[rows]) if isinstance(rows, slice) else rows.numel() for rows in sets) >= n
+
+
 def row_index(rows, device) -> torch.Tensor:
     """The neuron indices of a row set (a slice or an index tensor), as an int64 tensor."""
     if isinstance(rows, slice):

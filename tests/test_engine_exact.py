@@ -513,7 +513,7 @@ def test_mutation_int8_overlaps_with_the_wrong_zero_point_is_caught(monkeypatch)
 
 
 def test_int8_products_are_checked_before_use_and_can_be_switched_off(monkeypatch):
-    from hopfield_lab.fast import arithmetic, int8
+    from hopfield_lab.fast import int8
 
     if not int8.field_changes_exact():
         pytest.skip("no exact int8 products on this machine")

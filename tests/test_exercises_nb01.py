@@ -1,7 +1,6 @@
 """Notebook 01's self-checks accept the solution and answers written differently, reject the stub
 and plausible wrong answers, and name each mistake."""
 import numpy as np
-import pytest
 import torch
 
 from exercise_cases import case_tests

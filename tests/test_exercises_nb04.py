@@ -3,7 +3,6 @@ the stub and every plausible wrong answer, and name the mistake in their feedbac
 import math
 
 import numpy as np
-import pytest
 import torch
 from exercise_cases import case_tests
 

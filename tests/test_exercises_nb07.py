@@ -1,7 +1,6 @@
 """Notebook 07's self-checks accept correct answers written differently and reject the stub and
 plausible wrong answers, naming the mistake."""
 import numpy as np
-import pytest
 import torch
 
 from exercise_cases import case_tests

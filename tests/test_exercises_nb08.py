@@ -3,7 +3,6 @@ plausible wrong answers, naming the mistake."""
 import math
 
 import numpy as np
-import pytest
 import torch
 
 from exercise_cases import case_tests

@@ -8,7 +8,6 @@ import contextlib
 import io
 from unittest import mock
 
-import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
